@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-kafka-streams",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "KafkaStreams", targets: ["KafkaStreams"]),
+        .library(name: "KafkaStreamsTesting", targets: ["KafkaStreamsTesting"]),
+        .executable(name: "word-count", targets: ["WordCountApp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "KafkaStreams",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "KafkaStreamsTesting",
+            dependencies: ["KafkaStreams", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "WordCount",
+            dependencies: ["KafkaStreams"],
+            path: "Examples/WordCount/Sources/WordCount"
+        ),
+        .executableTarget(
+            name: "WordCountApp",
+            dependencies: ["WordCount", "KafkaStreams", "KafkaStreamsTesting"],
+            path: "Examples/WordCount/Sources/WordCountApp"
+        ),
+        .testTarget(
+            name: "KafkaStreamsTests",
+            dependencies: [
+                "KafkaStreams", "KafkaStreamsTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaStreamsTestingTests",
+            dependencies: ["KafkaStreams", "KafkaStreamsTesting"]
+        ),
+        .testTarget(
+            name: "WordCountTests",
+            dependencies: ["WordCount", "KafkaStreams", "KafkaStreamsTesting"],
+            path: "Examples/WordCount/Tests/WordCountTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,107 @@
+/// The configuration of a streams application, as a value.
+///
+/// Typed properties for the settings this library uses, and ``init(properties:)`` for
+/// Kafka Streams' own property names (`application.id`, `commit.interval.ms`, ...) so a Java
+/// user's settings carry over. Unknown names are kept in ``properties`` for the clients.
+///
+/// ```swift
+/// var config = StreamsConfig(applicationID: "fraud", bootstrapServers: "kafka:9092")
+/// config.commitInterval = .milliseconds(100)
+/// ```
+public struct StreamsConfig: Sendable {
+    /// What to do with a record whose key or value cannot be deserialized.
+    public enum DeserializationExceptionHandler: String, Sendable {
+        /// Fail the task with a ``StreamsError`` naming topic, partition and offset (default).
+        case logAndFail
+        /// Log the error, count the record as dropped and go on.
+        case logAndContinue
+    }
+
+    /// Delivery guarantee.
+    public enum ProcessingGuarantee: String, Sendable {
+        /// Each record is processed at least once (default).
+        case atLeastOnce = "at_least_once"
+        /// Each record's effects are committed exactly once (transactions).
+        case exactlyOnceV2 = "exactly_once_v2"
+    }
+
+    /// `application.id`: names the consumer group, internal topics and state directory.
+    public var applicationID: String
+    /// `bootstrap.servers`: the cluster to connect to, or `"embedded"`.
+    public var bootstrapServers: String
+    /// `default.deserialization.exception.handler`.
+    public var deserializationExceptionHandler: DeserializationExceptionHandler = .logAndFail
+    /// `processing.guarantee`.
+    public var processingGuarantee: ProcessingGuarantee = .atLeastOnce
+    /// `commit.interval.ms` (default 30 s, 100 ms under exactly-once).
+    public var commitInterval: Duration = .seconds(30)
+    /// `num.stream.threads`.
+    public var numStreamThreads: Int = 1
+    /// `state.dir`.
+    public var stateDirectory: String = "/tmp/kafka-streams"
+    /// `statestore.cache.max.bytes`.
+    public var cacheMaxBytes: Int = 10 * 1024 * 1024
+    /// `num.standby.replicas`.
+    public var numStandbyReplicas: Int = 0
+    /// `max.task.idle.ms`.
+    public var maxTaskIdle: Duration = .zero
+    /// Every property given by name, including those this library does not interpret.
+    public var properties: [String: String] = [:]
+
+    /// Creates a configuration.
+    public init(applicationID: String, bootstrapServers: String = "embedded") {
+        self.applicationID = applicationID
+        self.bootstrapServers = bootstrapServers
+    }
+
+    /// Creates a configuration from Kafka Streams property names.
+    ///
+    /// - Throws: ``StreamsError`` (`invalidConfig`) naming the property if `application.id`
+    ///   is missing or a value has the wrong form.
+    public init(properties: [String: String]) throws {
+        guard let id = properties["application.id"], !id.isEmpty else {
+            throw StreamsError(.invalidConfig, "application.id is required")
+        }
+        self.init(applicationID: id, bootstrapServers: properties["bootstrap.servers"] ?? "embedded")
+        self.properties = properties
+        func int(_ name: String) throws -> Int? {
+            guard let text = properties[name] else { return nil }
+            guard let value = Int(text.trimmingCharacters(in: " ")) else {
+                throw StreamsError(.invalidConfig, "\(name) must be an integer, got \"\(text)\"")
+            }
+            return value
+        }
+        if let g = properties["processing.guarantee"] {
+            guard let value = ProcessingGuarantee(rawValue: g) else {
+                throw StreamsError(.invalidConfig, "processing.guarantee must be at_least_once or exactly_once_v2, got \"\(g)\"")
+            }
+            processingGuarantee = value
+            if value == .exactlyOnceV2 { commitInterval = .milliseconds(100) }
+        }
+        if let h = properties["default.deserialization.exception.handler"] {
+            switch h {
+            case "logAndFail", "LogAndFailExceptionHandler", "org.apache.kafka.streams.errors.LogAndFailExceptionHandler":
+                deserializationExceptionHandler = .logAndFail
+            case "logAndContinue", "LogAndContinueExceptionHandler", "org.apache.kafka.streams.errors.LogAndContinueExceptionHandler":
+                deserializationExceptionHandler = .logAndContinue
+            default:
+                throw StreamsError(.invalidConfig, "default.deserialization.exception.handler \"\(h)\" is not logAndFail or logAndContinue")
+            }
+        }
+        if let v = try int("commit.interval.ms") { commitInterval = .milliseconds(v) }
+        if let v = try int("num.stream.threads") { numStreamThreads = v }
+        if let v = properties["state.dir"] { stateDirectory = v }
+        if let v = try int("statestore.cache.max.bytes") ?? int("cache.max.bytes.buffering") { cacheMaxBytes = v }
+        if let v = try int("num.standby.replicas") { numStandbyReplicas = v }
+        if let v = try int("max.task.idle.ms") { maxTaskIdle = .milliseconds(v) }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> Substring {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return s
+    }
+}

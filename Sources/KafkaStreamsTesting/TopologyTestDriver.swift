@@ -1,0 +1,192 @@
+import KafkaStreams
+import Logging
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Runs a ``Topology`` with no broker, record by record, for unit tests.
+///
+/// The driver runs exactly the task, node, store and record-collector code the runtime
+/// runs, in one task that holds the whole topology. Each piped record is processed to
+/// completion, records written to topics the topology itself reads (repartition topics)
+/// are processed next, stream-time punctuations fire, and stores are flushed, as if a
+/// commit followed every record. Wall-clock time is manual: ``advanceWallClockTime(_:)``.
+///
+/// ```swift
+/// let driver = try TopologyTestDriver(topology)
+/// let input = driver.inputTopic("words", key: .string, value: .string)
+/// let output = driver.outputTopic("counts", key: .string, value: .int64)
+/// try input.pipeInput("k", "hello world")
+/// #expect(try output.readKeyValuesToMap() == ["hello": 1, "world": 1])
+/// ```
+public final class TopologyTestDriver {
+    let task: StreamTask
+    let collector: TestRecordCollector
+    let clock: StreamsClock
+    let topology: Topology
+    let config: StreamsConfig
+    private var inputOffsets: [String: Int64] = [:]
+    private var closed = false
+
+    /// Creates a driver and initializes the topology's stores and processors.
+    ///
+    /// - Parameters:
+    ///   - topology: the topology to run.
+    ///   - config: the configuration; `application.id` prefixes internal topics.
+    ///   - initialWallClockTime: the manual clock's start, in ms since the epoch (default: now).
+    /// - Throws: ``StreamsError`` if a store or processor fails to initialize.
+    public init(
+        _ topology: Topology, config: StreamsConfig = StreamsConfig(applicationID: "test-driver"),
+        initialWallClockTime: Int64? = nil
+    ) throws {
+        self.topology = topology
+        self.config = config
+        self.clock = StreamsClock(manualTime: initialWallClockTime ?? Self.systemMillis())
+        let collector = TestRecordCollector()
+        self.collector = collector
+        self.task = try StreamTask(
+            id: TaskId(subtopology: 0, partition: 0), topology: topology, config: config, collector: collector,
+            clock: clock, logger: Logger(label: "kafka-streams.test-driver"))
+        collector.isSourceTopic = { [unowned task] topic in task.input(topic: topic, partition: 0) != nil }
+        try task.initialize()
+    }
+
+    /// A handle to pipe records into a topic the topology reads.
+    ///
+    /// - Parameters:
+    ///   - name: the topic (for an internal topic, its full name with the application id).
+    ///   - key: serializes keys.
+    ///   - value: serializes values.
+    ///   - startTimestamp: the timestamp of the first record piped without one (default:
+    ///     the driver's initial wall-clock time).
+    ///   - autoAdvance: how much the timestamp grows after each such record.
+    public func inputTopic<Key, Value>(
+        _ name: String, key: Serde<Key>, value: Serde<Value>, startTimestamp: Int64? = nil, autoAdvance: Duration = .zero
+    ) -> TestInputTopic<Key, Value> {
+        TestInputTopic(
+            driver: self, topic: name, keySerde: key, valueSerde: value,
+            startTimestamp: startTimestamp ?? clock.now(), autoAdvance: autoAdvance)
+    }
+
+    /// A handle to read the records the topology wrote to a topic.
+    public func outputTopic<Key, Value>(_ name: String, key: Serde<Key>, value: Serde<Value>) -> TestOutputTopic<Key, Value> {
+        TestOutputTopic(driver: self, topic: name, keySerde: key, valueSerde: value)
+    }
+
+    /// Advances the manual wall clock and fires the wall-clock punctuations now due.
+    /// - Throws: ``StreamsError`` if a punctuator fails.
+    public func advanceWallClockTime(_ duration: Duration) throws {
+        try checkOpen()
+        clock.manualTime = (clock.manualTime ?? 0) + duration.millis
+        try task.punctuateWallClock()
+        try drainLoopback()
+        try task.flush()
+    }
+
+    /// The current time of the manual wall clock, in ms since the epoch.
+    public var wallClockTime: Int64 { clock.now() }
+
+    /// Every topic the topology has written at least one record to.
+    public var producedTopicNames: Set<String> { Set(collector.logs.keys) }
+
+    /// A state store by name, as the given type.
+    ///
+    /// ```swift
+    /// let counts: any KeyValueStore<String, Int64> = try driver.getStateStore("counts")
+    /// ```
+    /// - Throws: ``StreamsError`` (`stateStore`) if there is no such store or it has another type.
+    public func getStateStore<S>(_ name: String, as type: S.Type = S.self) throws -> S {
+        guard let store = task.store(named: name) else {
+            throw StreamsError(
+                .stateStore, "the topology has no store named \(name); it has \(topology.storeNames)",
+                context: .init(store: name))
+        }
+        guard let typed = store as? S else {
+            throw StreamsError(.stateStore, "store \(name) is a \(Swift.type(of: store)), not a \(S.self)", context: .init(store: name))
+        }
+        return typed
+    }
+
+    /// A key-value store by name.
+    /// - Throws: ``StreamsError`` (`stateStore`) if there is no such store or it has other types.
+    public func getKeyValueStore<Key, Value>(
+        _ name: String, key: Key.Type = Key.self, value: Value.Type = Value.self
+    ) throws -> any KeyValueStore<Key, Value> {
+        try getStateStore(name, as: (any KeyValueStore<Key, Value>).self)
+    }
+
+    /// How many records the task dropped instead of processing (bad data with
+    /// `logAndContinue`, negative timestamps, null keys where a key is required, ...).
+    public var droppedRecordCount: Int { task.droppedRecords.values.reduce(0, +) }
+
+    /// Dropped records by reason (`"deserialization-error"`, `"negative-timestamp"`,
+    /// `"null-key"`, `"null-value"`, `"late-record"`).
+    public var droppedRecordsByReason: [String: Int] {
+        Dictionary(uniqueKeysWithValues: task.droppedRecords.map { ($0.key.rawValue, $0.value) })
+    }
+
+    /// Closes processors and stores. The driver cannot be used afterwards.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        task.close()
+    }
+
+    deinit { close() }
+
+    // MARK: internals shared with the topic handles
+
+    func checkOpen() throws {
+        if closed { throw StreamsError(.illegalState, "the TopologyTestDriver is closed") }
+    }
+
+    /// Processes one serialized record piped into `topic`, then everything it caused.
+    func pipe(topic: String, key: ByteBuffer?, value: ByteBuffer?, timestamp: Int64, headers: Headers) throws {
+        try checkOpen()
+        guard let input = task.input(topic: topic, partition: 0) else {
+            throw StreamsError(
+                .invalidTopology, "unknown topic \(topic): no source of the topology reads it; it reads \(topology.sourceTopics)",
+                context: .init(topic: topic))
+        }
+        let offset = inputOffsets[topic, default: 0]
+        inputOffsets[topic] = offset + 1
+        try task.process(input, offset: offset, timestamp: timestamp, key: key, value: value, headers: headers)
+        try task.punctuateStreamTime()
+        try drainLoopback()
+        try task.flush()
+    }
+
+    /// Processes records the topology wrote to topics it reads, until there are none.
+    private func drainLoopback() throws {
+        var next = 0
+        while next < collector.loopback.count {
+            let (topic, offset) = collector.loopback[next]
+            next += 1
+            let log = collector.log(topic)
+            guard let entry = log.entry(atOffset: offset), let input = task.input(topic: topic, partition: 0) else { continue }
+            try task.process(
+                input, offset: offset, timestamp: entry.timestamp, key: log.key(entry), value: log.value(entry),
+                headers: entry.headers)
+            try task.punctuateStreamTime()
+        }
+        collector.loopback.removeAll(keepingCapacity: true)
+    }
+
+    static func systemMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var millis: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
