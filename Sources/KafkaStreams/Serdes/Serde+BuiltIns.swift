@@ -16,8 +16,8 @@ extension Serde where Value == String {
             name: "String",
             serialize: { value, buffer in buffer.writeString(value) },
             deserialize: { buffer in
-                guard let text = buffer.readString(length: buffer.readableBytes) else {
-                    throw SerdeError("String received bytes that are not valid UTF-8")
+                guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+                    throw SerdeError("String received \(buffer.readableBytes) bytes that are not valid UTF-8")
                 }
                 return text
             })
@@ -126,14 +126,15 @@ extension Serde where Value == UUID {
 }
 
 extension Serde where Value == Void {
-    /// Always null, as Kafka's `VoidSerde`: writes no bytes and rejects non-null data.
+    /// Always null, as Kafka's `VoidSerde`: writes null and rejects any non-null data, even
+    /// empty.
     public static var void: Serde<Void> {
         Serde(
             name: "Void",
             serializeNullable: { _, _ in false },
             deserializeNullable: { bytes in
-                if let bytes, bytes.readableBytes > 0 {
-                    throw SerdeError("Void received \(bytes.readableBytes) bytes; expected null")
+                if let bytes {
+                    throw SerdeError("Void received \(bytes.readableBytes) bytes of non-null data; expected null")
                 }
             })
     }
