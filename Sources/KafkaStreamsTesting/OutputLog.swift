@@ -24,6 +24,9 @@ final class OutputLog {
 
     var unread: Int { entries.count - readIndex }
 
+    /// How many records were ever appended.
+    var totalAppended: Int64 { baseOffset + Int64(entries.count) }
+
     /// Serializes a record onto the end of the log and returns its offset.
     func append<Key, Value>(
         _ record: Record<Key, Value>, keySerde: Serde<Key>, valueSerde: Serde<Value>

@@ -26,8 +26,8 @@ final class TestRecordCollector: RecordCollector {
             offset = try log(topic).append(record, keySerde: keySerde, valueSerde: valueSerde)
         } catch {
             throw StreamsError(
-                .serialization, "could not serialize a record for topic \(topic): \(error)",
-                context: .init(topic: topic, node: node), cause: error)
+                .serialization, "sink \(node) could not serialize a record for topic \(topic): \(error)",
+                context: .init(node: node), cause: error)
         }
         if isSourceTopic(topic) { loopback.append((topic, offset)) }
     }

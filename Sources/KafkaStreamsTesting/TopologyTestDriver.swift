@@ -83,15 +83,14 @@ public final class TopologyTestDriver {
         try checkOpen()
         clock.manualTime = (clock.manualTime ?? 0) + duration.millis
         try task.punctuateWallClock()
-        try drainLoopback()
-        try task.flush()
+        try commit()
     }
 
     /// The current time of the manual wall clock, in ms since the epoch.
     public var wallClockTime: Int64 { clock.now() }
 
     /// Every topic the topology has written at least one record to.
-    public var producedTopicNames: Set<String> { Set(collector.logs.keys) }
+    public var producedTopicNames: Set<String> { Set(collector.logs.filter { $0.value.totalAppended > 0 }.keys) }
 
     /// A state store by name, as the given type.
     ///
@@ -111,12 +110,16 @@ public final class TopologyTestDriver {
         return typed
     }
 
-    /// A key-value store by name.
+    /// A key-value store by name. A timestamped store (every DSL table's) is shown with
+    /// plain values unless `Value` is a ``ValueAndTimestamp``.
     /// - Throws: ``StreamsError`` (`stateStore`) if there is no such store or it has other types.
     public func getKeyValueStore<Key, Value>(
         _ name: String, key: Key.Type = Key.self, value: Value.Type = Value.self
     ) throws -> any KeyValueStore<Key, Value> {
-        try getStateStore(name, as: (any KeyValueStore<Key, Value>).self)
+        if let timestamped = task.store(named: name) as? any KeyValueStore<Key, ValueAndTimestamp<Value>> {
+            return PlainValueView(timestamped)
+        }
+        return try getStateStore(name, as: (any KeyValueStore<Key, Value>).self)
     }
 
     /// How many records the task dropped instead of processing (bad data with
@@ -148,20 +151,24 @@ public final class TopologyTestDriver {
     func pipe(topic: String, key: ByteBuffer?, value: ByteBuffer?, timestamp: Int64, headers: Headers) throws {
         try checkOpen()
         guard let input = task.input(topic: topic, partition: 0) else {
+            let known = topology.sourceTopics.map { task.resolveTopic($0) }
             throw StreamsError(
-                .invalidTopology, "unknown topic \(topic): no source of the topology reads it; it reads \(topology.sourceTopics)",
+                .invalidTopology, "unknown topic \(topic): no source of the topology reads it; it reads \(known)",
                 context: .init(topic: topic))
         }
         let offset = inputOffsets[topic, default: 0]
         inputOffsets[topic] = offset + 1
         try task.process(input, offset: offset, timestamp: timestamp, key: key, value: value, headers: headers)
         try task.punctuateStreamTime()
-        try drainLoopback()
-        try task.flush()
+        try commit()
     }
 
-    /// Processes records the topology wrote to topics it reads, until there are none.
-    private func drainLoopback() throws {
+    /// What follows every piped record, as in Kafka Streams' driver: stores flush
+    /// (forwarding cached table updates), then each record written to a topic the topology
+    /// reads (a repartition topic) is processed in turn, each followed by its own flush.
+    private func commit() throws {
+        defer { collector.loopback.removeAll(keepingCapacity: true) }
+        try task.flush()
         var next = 0
         while next < collector.loopback.count {
             let (topic, offset) = collector.loopback[next]
@@ -172,6 +179,7 @@ public final class TopologyTestDriver {
                 input, offset: offset, timestamp: entry.timestamp, key: log.key(entry), value: log.value(entry),
                 headers: entry.headers)
             try task.punctuateStreamTime()
+            try task.flush()
         }
         collector.loopback.removeAll(keepingCapacity: true)
     }

@@ -28,15 +28,15 @@ extension KStream {
     static func requireSerdes(_ key: Serde<Key>?, _ value: Serde<Value>?, node: String, purpose: String) throws -> (
         Serde<Key>, Serde<Value>
     ) {
-        guard let key else {
+        guard let key = key ?? Serde<Key>.inferred else {
             throw StreamsError(
-                .invalidTopology, "\(purpose) has no key serde for \(Key.self); pass key: (the stream's key type changed since its source)",
+                .invalidTopology, "\(purpose) has no key serde for \(Key.self); pass key: (no built-in serde fits this type)",
                 context: .init(node: node))
         }
-        guard let value else {
+        guard let value = value ?? Serde<Value>.inferred else {
             throw StreamsError(
                 .invalidTopology,
-                "\(purpose) has no value serde for \(Value.self); pass value: (the stream's value type changed since its source)",
+                "\(purpose) has no value serde for \(Value.self); pass value: (no built-in serde fits this type)",
                 context: .init(node: node))
         }
         return (key, value)

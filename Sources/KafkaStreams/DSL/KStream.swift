@@ -42,8 +42,12 @@ public struct KStream<Key, Value> {
         return name
     }
 
+    /// A stream of this one's builder; where a serde is not given but the type did not
+    /// change, this stream's serde carries over.
     func derived<K, V>(_ name: String, key: Serde<K>?, value: Serde<V>?, repartition: Bool) -> KStream<K, V> {
-        KStream<K, V>(builder: builder, name: name, keySerde: key, valueSerde: value, repartitionRequired: repartition)
+        KStream<K, V>(
+            builder: builder, name: name, keySerde: key ?? (keySerde as? Serde<K>), valueSerde: value ?? (valueSerde as? Serde<V>),
+            repartitionRequired: repartition)
     }
 
     // MARK: stateless operators

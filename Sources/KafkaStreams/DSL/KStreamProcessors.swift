@@ -151,7 +151,7 @@ final class PrintProcessor<Key, Value>: Processor {
     }
 
     func process(_ record: Record<Key, Value>) throws {
-        let body = printed.mapper?(record.key, record.value) ?? "\(record.key), \(record.value)"
+        let body = printed.mapper?(record.key, record.value) ?? "\(kafkaText(record.key)), \(kafkaText(record.value))"
         let line = "[\(label)]: \(body)"
         switch printed.destination {
         case .standardOutput: print(line)
@@ -164,4 +164,17 @@ final class PrintProcessor<Key, Value>: Processor {
         if let file { fclose(file) }
         file = nil
     }
+}
+
+/// A value as Kafka Streams prints it: `null` for nil, optionals unwrapped.
+func kafkaText<T>(_ value: T) -> String {
+    if let optional = value as? any OptionalValue {
+        guard let wrapped = optional.anyWrapped else { return "null" }
+        return kafkaText(wrapped)
+    }
+    return "\(value)"
+}
+
+extension OptionalValue {
+    var anyWrapped: Any? { optionalValue.map { $0 as Any } }
 }

@@ -21,7 +21,13 @@ public final class StreamsBuilder {
     }
 
     var graph: [GraphNode] = []
-    var storeBuilders: [(TopologyBuilder) -> Void] = []
+    var storeBuilders: [(TopologyBuilder) throws -> Void] = []
+    /// Set while building with `topology.optimization=all`.
+    var optimize = false
+    /// Repartition sources already written, by the node they repartition (for optimization).
+    var repartitionSources: [String: String] = [:]
+    /// Source topics of tables, by store name, that may serve as the store's changelog.
+    var sourceTopicChangelogs: [String: String] = [:]
     private var index = 0
     private var built = false
 
@@ -91,18 +97,44 @@ public final class StreamsBuilder {
     /// Adds a state store for processors added with `KStream.process(stores:)`.
     @discardableResult
     public func addStateStore<S>(_ store: StoreBuilder<S>) -> StreamsBuilder {
-        storeBuilders.append { $0.addStateStore(store) }
+        storeBuilders.append { _ = $0.addStateStore(store) }
         return self
+    }
+
+    /// Adds a store made when the graph is written (so its serdes may be checked then).
+    func addStore(named name: String, owner: String, _ make: @escaping () throws -> AnyStoreBuilder) {
+        storeBuilders.append { topology in
+            let builder = try make()
+            topology.stores[name] = builder
+            topology.storeOrder.append(name)
+        }
+    }
+
+    /// How much `build` rewrites the logical graph (`topology.optimization`).
+    public enum Optimization: String, Sendable {
+        /// Write the graph as declared.
+        case none
+        /// Reuse a `table()` source topic as its store's changelog, and let groupings of
+        /// the same re-keyed stream share one repartition topic.
+        case all
     }
 
     /// Writes the logical graph into a ``TopologyBuilder`` and validates it.
     ///
+    /// - Parameter optimization: `.all` applies Kafka Streams' `topology.optimization=all`
+    ///   rewrites (see ``Optimization``).
     /// - Throws: ``StreamsError`` (`invalidTopology`) naming the node at fault, e.g. a sink
     ///   whose serdes are unknown for its types, or a store connected to nothing.
-    public func build() throws -> Topology {
+    public func build(optimization: Optimization = .none) throws -> Topology {
         let topology = TopologyBuilder()
-        for store in storeBuilders { store(topology) }
+        optimize = optimization == .all
+        repartitionSources = [:]
+        defer { optimize = false }
+        for store in storeBuilders { try store(topology) }
         for node in graph { try node.write(topology) }
+        if optimize {
+            for (store, topic) in sourceTopicChangelogs { topology.changelogOverrides[store] = topic }
+        }
         return try topology.build()
     }
 }

@@ -34,6 +34,9 @@ struct NodeDefinition: Sendable {
     let kind: Kind
     var parents: [String]
     var stores: [String] = []
+    /// Whether the node belongs to a global store's sub-topology (run by the global
+    /// thread, never by tasks).
+    var isGlobal = false
     /// What the node receives; `nil` for a source.
     let input: TypeSignature?
     /// What the node forwards; `nil` for a sink.

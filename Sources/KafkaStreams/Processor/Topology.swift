@@ -13,6 +13,8 @@ public struct Topology: Sendable {
         let sourcePatterns: [TopicPattern]
         let sinkTopics: [String]
         let stores: [String]
+        /// A global store's sub-topology: run by the global thread, not by tasks.
+        let isGlobal: Bool
     }
 
     /// A store and the processors it is connected to.
@@ -28,6 +30,9 @@ public struct Topology: Sendable {
     let subtopologies: [Subtopology]
     let stores: [String: StoreEntry]
     let internalTopics: [String: TopologyBuilder.InternalTopicKind]
+    let changelogOverrides: [String: String]
+    /// Stores that every task can read without being connected.
+    let globalStores: Set<String>
 
     init(builder: TopologyBuilder) throws {
         let nodes = builder.nodes
@@ -110,6 +115,8 @@ public struct Topology: Sendable {
             if let builder = builder.stores[entry.key] { result[entry.key] = StoreEntry(builder: builder, processors: entry.value) }
         }
         self.internalTopics = builder.internalTopics
+        self.changelogOverrides = builder.changelogOverrides
+        self.globalStores = builder.globalStores
         self.subtopologies = Topology.group(nodes, index: index)
     }
 
@@ -162,7 +169,9 @@ public struct Topology: Sendable {
                 }
                 for s in nodes[i].stores where !stores.contains(s) { stores.append(s) }
             }
-            return Subtopology(id: id, nodes: sorted, sourceTopics: topics, sourcePatterns: patterns, sinkTopics: sinks, stores: stores)
+            return Subtopology(
+                id: id, nodes: sorted, sourceTopics: topics, sourcePatterns: patterns, sinkTopics: sinks, stores: stores,
+                isGlobal: sorted.contains { nodes[$0].isGlobal })
         }
     }
 
@@ -179,6 +188,14 @@ public struct Topology: Sendable {
 
     /// The internal (repartition and changelog) topic names, without the application-id prefix.
     public var internalTopicNames: [String] { internalTopics.keys.sorted() }
+
+    /// The changelog topic of a store, unprefixed: `<store>-changelog` (an internal topic),
+    /// or the table's source topic when optimization reused it; `nil` if the store does
+    /// not log changes.
+    public func changelogTopic(forStore name: String) -> String? {
+        guard let store = stores[name], store.builder.loggingEnabled else { return nil }
+        return changelogOverrides[name] ?? "\(name)-changelog"
+    }
 
     /// The description of the topology: sub-topologies, nodes, topics and stores.
     public func describe() -> TopologyDescription { TopologyDescription(self) }

@@ -18,6 +18,9 @@ public final class TopologyBuilder {
     var storeOrder: [String] = []
     var storeConnections: [String: [String]] = [:]
     var internalTopics: [String: InternalTopicKind] = [:]
+    /// Stores whose changelog is an existing topic (a table's source topic) rather than
+    /// `<application.id>-<store>-changelog`.
+    var changelogOverrides: [String: String] = [:]
     var problems: [StreamsError] = []
 
     /// Whether an internal topic holds repartitioned records or a store's changelog.
@@ -176,6 +179,33 @@ public final class TopologyBuilder {
             for name in names where !nodes[index].stores.contains(name) { nodes[index].stores.append(name) }
         }
     }
+
+    /// Adds a global store: a store fully replicated to every instance, filled from all
+    /// partitions of `topic` by the processor `supplier` makes (which should write each
+    /// record into the store and forward nothing). Any processor may read it without being
+    /// connected; its source topic is its changelog, so logging is disabled.
+    ///
+    /// - Parameters:
+    ///   - builder: the store.
+    ///   - sourceName: the name of the source node reading `topic`.
+    ///   - topic: the topic the store is loaded from.
+    ///   - processorName: the name of the node that updates the store.
+    @discardableResult
+    public func addGlobalStore<S, Key, Value, P: Processor>(
+        _ builder: StoreBuilder<S>, sourceName: String, topic: String, key: Serde<Key>, value: Serde<Value>,
+        processorName: String, supplier: @escaping @Sendable () -> P
+    ) -> TopologyBuilder where P.InKey == Key, P.InValue == Value {
+        addSource(sourceName, topics: [topic], key: key, value: value)
+        nodes[nodes.count - 1].isGlobal = true
+        addProcessor(processorName, parents: [sourceName], stores: [builder.name], supplier: supplier)
+        nodes[nodes.count - 1].isGlobal = true
+        addStateStore(builder.withLoggingDisabled())
+        globalStores.insert(builder.name)
+        return self
+    }
+
+    /// Names of global stores.
+    var globalStores: Set<String> = []
 
     /// Marks a topic as internal: its name gets the application id as a prefix at run time.
     func markInternal(_ topic: String, _ kind: InternalTopicKind) { internalTopics[topic] = kind }

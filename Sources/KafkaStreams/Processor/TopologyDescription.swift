@@ -42,6 +42,8 @@ public struct TopologyDescription: Sendable, CustomStringConvertible {
     public struct Subtopology: Sendable, Hashable {
         /// The sub-topology id.
         public let id: Int
+        /// Whether this is a global store's sub-topology (which generates no tasks).
+        public let isGlobalStore: Bool
         /// Its nodes, largest sub-tree first (then by name), as Kafka Streams orders them.
         public let nodes: [Node]
     }
@@ -62,7 +64,7 @@ public struct TopologyDescription: Sendable, CustomStringConvertible {
         }
         subtopologies = topology.subtopologies.map { sub in
             Subtopology(
-                id: sub.id,
+                id: sub.id, isGlobalStore: sub.isGlobal,
                 nodes: sub.nodes.sorted(by: order).map { i in
                     let kind: Node.Kind
                     switch nodes[i].kind {
@@ -82,7 +84,8 @@ public struct TopologyDescription: Sendable, CustomStringConvertible {
     public var description: String {
         var text = "Topologies:\n "
         for sub in subtopologies {
-            text += "  Sub-topology: \(sub.id)\n"
+            let kind = sub.isGlobalStore ? " for global store (will not generate tasks)" : ""
+            text += "  Sub-topology: \(sub.id)\(kind)\n"
             for node in sub.nodes {
                 text += "    " + Self.render(node) + "\n"
             }

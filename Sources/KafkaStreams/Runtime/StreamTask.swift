@@ -36,6 +36,11 @@ package final class StreamTask {
     private var patternSources: [(TopicPattern, SourceNodeBase)] = []
     private var inputs: [String: [Int32: PartitionInput]] = [:]
     private(set) var stores: [String: any StateStore] = [:]
+    /// Store names with upstream stores first, so a flush that forwards cached updates
+    /// reaches downstream caches before they flush.
+    private var storeFlushOrder: [String] = []
+    /// The record cache shared by this task's caching stores.
+    package let recordCache: RecordCache
     private let streamTimePunctuations = PunctuationQueue()
     private let wallClockPunctuations = PunctuationQueue()
     private var droppedCounters: [DropReason: Counter] = [:]
@@ -66,6 +71,7 @@ package final class StreamTask {
         var logger = logger
         logger[metadataKey: "task"] = "\(id)"
         self.logger = logger
+        self.recordCache = RecordCache(maxBytes: config.cacheMaxBytes)
 
         let selected = Set(
             topology.subtopologies.filter { subtopologies?.contains($0.id) ?? true }.flatMap(\.nodes))
@@ -82,8 +88,17 @@ package final class StreamTask {
         }
         nodes = built.compactMap { $0 }
         let nodeNames = Set(nodes.map(\.name))
-        for (name, store) in topology.stores where !store.processors.isDisjoint(with: nodeNames) {
+        for (name, store) in topology.stores
+        where !store.processors.isDisjoint(with: nodeNames) || topology.globalStores.contains(name) {
             stores[name] = store.builder.make()
+        }
+        let position = Dictionary(
+            topology.instantiationOrder.reversed().enumerated().map { (topology.nodes[$0.element].name, $0.offset) },
+            uniquingKeysWith: min)
+        storeFlushOrder = stores.keys.sorted { a, b in
+            let pa = topology.stores[a]?.processors.compactMap { position[$0] }.min() ?? 0
+            let pb = topology.stores[b]?.processors.compactMap { position[$0] }.min() ?? 0
+            return pa != pb ? pa < pb : a < b
         }
     }
 
@@ -92,7 +107,8 @@ package final class StreamTask {
     package func initialize(stateDirectory: String? = nil) throws {
         guard !initialized else { return }
         initialized = true
-        let storeContext = StateStoreContext(applicationID: applicationID, taskId: id, stateDirectory: stateDirectory)
+        var storeContext = StateStoreContext(applicationID: applicationID, taskId: id, stateDirectory: stateDirectory)
+        storeContext.recordCache = recordCache
         for name in stores.keys.sorted() {
             guard let store = stores[name] else { continue }
             do { try store.initialize(context: storeContext) } catch {
@@ -175,7 +191,8 @@ package final class StreamTask {
     /// Flushes every store (part of a commit).
     /// - Throws: ``StreamsError`` if a store fails to flush.
     package func flush() throws {
-        for (name, store) in stores.sorted(by: { $0.key < $1.key }) {
+        for name in storeFlushOrder {
+            guard let store = stores[name] else { continue }
             do { try store.flush() } catch {
                 throw StreamsError(.stateStore, "could not flush store \(name)", context: errorContext(store: name), cause: error)
             }
@@ -201,7 +218,7 @@ package final class StreamTask {
     package func store(named name: String) -> (any StateStore)? { stores[name] }
 
     func stateStore<S>(_ name: String, as type: S.Type, node: String, connected: Set<String>) throws -> S {
-        guard connected.contains(name) else {
+        guard connected.contains(name) || topology.globalStores.contains(name) else {
             let known = stores[name] == nil ? "no store of that name exists" : "it exists but is not connected to \(node)"
             throw StreamsError(
                 .stateStore,

@@ -21,13 +21,16 @@ public protocol StateStore: AnyObject {
 }
 
 /// What a store learns about its task when it is initialized.
-public struct StateStoreContext: Sendable {
+public struct StateStoreContext {
     /// The application id.
     public var applicationID: String
     /// The task that owns the store.
     public var taskId: TaskId
     /// The directory for this task's persistent stores, if the runtime provides one.
     public var stateDirectory: String?
+
+    /// The record cache shared by the caching stores of the task's thread, if any.
+    var recordCache: RecordCache?
 
     /// Creates a store context.
     public init(applicationID: String, taskId: TaskId, stateDirectory: String? = nil) {

@@ -15,12 +15,23 @@ public struct StoreBuilder<Store: StateStore>: Sendable {
     public private(set) var logConfig: [String: String] = [:]
     /// Whether writes are cached and deduplicated between commits. Off by default.
     public private(set) var cachingEnabled = false
-    private let make: @Sendable () -> Store
+    private let make: @Sendable (StoreOptions) -> Store
 
     /// Creates a builder from a function that makes a new, closed store.
     public init(name: String, make: @escaping @Sendable () -> Store) {
         self.name = name
-        self.make = make
+        self.make = { _ in make() }
+    }
+
+    /// Creates a builder from a function that makes a new, closed store with the
+    /// builder's options (caching, logging) applied.
+    public init(name: String, makeWithOptions: @escaping @Sendable (StoreOptions) -> Store) {
+        self.name = name
+        self.make = makeWithOptions
+    }
+
+    var options: StoreOptions {
+        StoreOptions(cachingEnabled: cachingEnabled, loggingEnabled: loggingEnabled, logConfig: logConfig)
     }
 
     /// Logs changes to the changelog topic, with extra topic configs.
@@ -53,11 +64,23 @@ public struct StoreBuilder<Store: StateStore>: Sendable {
     }
 
     /// A new, closed store.
-    public func build() -> Store { make() }
+    public func build() -> Store { make(options) }
 
     var erased: AnyStoreBuilder {
-        AnyStoreBuilder(name: name, loggingEnabled: loggingEnabled, logConfig: logConfig, make: make)
+        let make = self.make
+        let options = self.options
+        return AnyStoreBuilder(name: name, loggingEnabled: loggingEnabled, logConfig: logConfig, make: { make(options) })
     }
+}
+
+/// The options a ``StoreBuilder`` passes to the function that makes its stores.
+public struct StoreOptions: Sendable {
+    /// Wrap the bytes store in a record cache.
+    public var cachingEnabled: Bool
+    /// Log changes to a changelog topic.
+    public var loggingEnabled: Bool
+    /// Changelog topic configs.
+    public var logConfig: [String: String]
 }
 
 /// A store builder with its store type erased, as the topology keeps it.
@@ -92,12 +115,22 @@ public enum Stores {
         KeyValueBytesStoreSupplier(name: name, persistent: false) { InMemoryKeyValueStore(name: name) }
     }
 
+    /// A builder of timestamped key-value stores (values stored with their record's
+    /// timestamp, in Kafka Streams' byte format) over the supplier's bytes stores.
+    public static func timestampedKeyValueStoreBuilder<Key, Value>(
+        _ supplier: KeyValueBytesStoreSupplier, key: Serde<Key>, value: Serde<Value>
+    ) -> StoreBuilder<MeteredKeyValueStore<Key, ValueAndTimestamp<Value>>> {
+        keyValueStoreBuilder(supplier, key: key, value: .valueAndTimestamp(value))
+    }
+
     /// A builder of typed key-value stores over the supplier's bytes stores.
     public static func keyValueStoreBuilder<Key, Value>(
         _ supplier: KeyValueBytesStoreSupplier, key: Serde<Key>, value: Serde<Value>
     ) -> StoreBuilder<MeteredKeyValueStore<Key, Value>> {
-        StoreBuilder(name: supplier.name) {
-            MeteredKeyValueStore(inner: supplier.get(), keySerde: key, valueSerde: value)
-        }
+        StoreBuilder(name: supplier.name, makeWithOptions: { options in
+            let bytes = supplier.get()
+            return MeteredKeyValueStore(
+                inner: options.cachingEnabled ? CachingKeyValueStore(bytes) : bytes, keySerde: key, valueSerde: value)
+        })
     }
 }

@@ -39,7 +39,7 @@ import WordCount
         let driver = try TopologyTestDriver(try WordCount.topology(), config: config)
         let input = driver.inputTopic(WordCount.inputTopic, key: .optional(.string), value: .string)
         try input.pipeInput(nil, "x")
-        #expect(driver.producedTopicNames == ["wordcount-words-repartition", WordCount.outputTopic])
+        #expect(driver.producedTopicNames == ["wordcount-counts-store-repartition", WordCount.outputTopic])
     }
 
     @Test func splitsWords() {
@@ -59,19 +59,22 @@ import WordCount
                       --> KSTREAM-KEY-SELECT-0000000002
                       <-- KSTREAM-SOURCE-0000000000
                     Processor: KSTREAM-KEY-SELECT-0000000002 (stores: [])
-                      --> words-repartition-sink
+                      --> counts-store-repartition-sink
                       <-- KSTREAM-FLATMAPVALUES-0000000001
-                    Sink: words-repartition-sink (topic: words-repartition)
+                    Sink: counts-store-repartition-sink (topic: counts-store-repartition)
                       <-- KSTREAM-KEY-SELECT-0000000002
 
                   Sub-topology: 1
-                    Source: words-repartition-source (topics: [words-repartition])
-                      --> count
-                    Processor: count (stores: [counts])
-                      --> KSTREAM-SINK-0000000003
-                      <-- words-repartition-source
-                    Sink: KSTREAM-SINK-0000000003 (topic: streams-wordcount-output)
-                      <-- count
+                    Source: counts-store-repartition-source (topics: [counts-store-repartition])
+                      --> KSTREAM-AGGREGATE-0000000003
+                    Processor: KSTREAM-AGGREGATE-0000000003 (stores: [counts-store])
+                      --> KTABLE-TOSTREAM-0000000004
+                      <-- counts-store-repartition-source
+                    Processor: KTABLE-TOSTREAM-0000000004 (stores: [])
+                      --> KSTREAM-SINK-0000000005
+                      <-- KSTREAM-AGGREGATE-0000000003
+                    Sink: KSTREAM-SINK-0000000005 (topic: streams-wordcount-output)
+                      <-- KTABLE-TOSTREAM-0000000004
 
 
                 """)

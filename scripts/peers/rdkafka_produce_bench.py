@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Produce-throughput benchmark with confluent-kafka (librdkafka) as the peer.
+
+Produces N records (16-byte keys, 100-byte values by default) to a topic with
+P partitions and prints one JSON line:
+
+  {"client": "confluent-kafka 2.16.1", "librdkafka": "2.16.0", "records": ..,
+   "seconds": .., "records_per_s": .., "mb_per_s": .., ...}
+
+mb_per_s counts key+value payload bytes, 10^6 bytes per MB. The clock runs
+from the first produce() call until every delivery report has arrived
+(flush), so it covers acknowledgement by the broker (--acks, default all).
+
+Keys are "%016d" % i (for 16 bytes; zero-padded/truncated for other sizes).
+Values come from a pool of 1024 values drawn with --seed from a 64-character
+alphabet (~6 bits of entropy per byte, so compression has something to do
+but not everything); the same seed gives the same records in every client.
+
+The topic is used when it exists with P partitions; otherwise it is created
+with CreateTopics (tansu supports it). The librdkafka mock cluster does not:
+create the topic first with mock_cluster.py's `create-topic NAME P 1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+import uuid
+
+from importlib.metadata import version
+
+from confluent_kafka import KafkaException, Producer, libversion
+from confluent_kafka.admin import AdminClient, NewTopic
+
+ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def make_values(size: int, seed: int, count: int = 1024) -> list[bytes]:
+    rng = random.Random(seed)
+    return [bytes(rng.choice(ALPHABET) for _ in range(size)) for _ in range(count)]
+
+
+def make_key(i: int, size: int) -> bytes:
+    text = b"%0*d" % (size, i)
+    return text[-size:] if size else b""
+
+
+def ensure_topic(bootstrap: str, topic: str, partitions: int, timeout: float) -> str:
+    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 3})
+    md = admin.list_topics(timeout=timeout)
+    if topic in md.topics and md.topics[topic].error is None:
+        have = len(md.topics[topic].partitions)
+        if have != partitions:
+            sys.exit(f"produce_bench: {topic} has {have} partitions, not {partitions}")
+        return "existing"
+    if md.controller_id not in md.brokers:
+        sys.exit(f"produce_bench: {topic} does not exist and the cluster advertises no "
+                 "controller (librdkafka mock cluster?): create it first, e.g. "
+                 f"mock_cluster.py command `create-topic {topic} {partitions} 1`")
+    futures = admin.create_topics([NewTopic(topic, partitions, 1)],
+                                  operation_timeout=timeout, request_timeout=timeout)
+    try:
+        futures[topic].result(timeout)
+    except KafkaException as e:
+        sys.exit(f"produce_bench: CreateTopics {topic}: {e}")
+    # Wait until metadata shows every partition with a leader.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        md = admin.list_topics(topic, timeout=timeout)
+        t = md.topics.get(topic)
+        if t is not None and t.error is None and len(t.partitions) == partitions and \
+                all(p.leader >= 0 for p in t.partitions.values()):
+            return "created"
+        time.sleep(0.1)
+    sys.exit(f"produce_bench: {topic} has no leaders after {timeout}s")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bootstrap", "-b", required=True, help="e.g. 127.0.0.1:9092")
+    ap.add_argument("--topic", "-t", help="default: bench-<random>")
+    ap.add_argument("--records", "-n", type=int, default=1_000_000)
+    ap.add_argument("--partitions", "-p", type=int, default=8)
+    ap.add_argument("--key-size", type=int, default=16)
+    ap.add_argument("--value-size", type=int, default=100)
+    ap.add_argument("--compression", "-c", default="none",
+                    choices=["none", "zstd", "gzip", "lz4", "snappy"])
+    ap.add_argument("--acks", default="all", choices=["all", "1", "0"])
+    ap.add_argument("--linger-ms", type=float, default=5.0, help="librdkafka default 5")
+    ap.add_argument("--batch-size", type=int, default=1_000_000,
+                    help="batch.size in bytes (librdkafka default 1000000)")
+    ap.add_argument("--idempotence", action="store_true", help="enable.idempotence=true")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=30.0, help="admin/metadata timeout, s")
+    ap.add_argument("-X", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra librdkafka producer property (repeatable)")
+    args = ap.parse_args()
+
+    topic = args.topic or f"bench-{uuid.uuid4().hex[:8]}"
+    topic_state = ensure_topic(args.bootstrap, topic, args.partitions, args.timeout)
+
+    errors = []
+    conf = {
+        "bootstrap.servers": args.bootstrap,
+        "compression.type": args.compression,
+        "acks": args.acks,
+        "linger.ms": args.linger_ms,
+        "batch.size": args.batch_size,
+        "enable.idempotence": args.idempotence,
+        "queue.buffering.max.messages": 1_000_000,
+        "queue.buffering.max.kbytes": 1_048_576,
+        "delivery.report.only.error": True,
+        "on_delivery": lambda err, msg: errors.append(err),
+        "log_level": 3,
+    }
+    for kv in args.X:
+        k, _, v = kv.partition("=")
+        conf[k] = v
+    producer = Producer(conf)
+    # Connect and fetch the topic's metadata before the clock starts.
+    producer.list_topics(topic, timeout=args.timeout)
+
+    values = make_values(args.value_size, args.seed)
+    records = [(make_key(i, args.key_size), values[i % len(values)])
+               for i in range(args.records)]
+    produce = producer.produce
+    poll = producer.poll
+    # The Python loop costs ~2 us a record here: enqueueing alone peaks near
+    # 500k records/s, so faster peers are limited by it (see docs/peers.md).
+    start = time.perf_counter()
+    for key, value in records:
+        try:
+            produce(topic, value, key)
+        except BufferError:  # queue full: serve delivery reports, then retry
+            while True:
+                poll(0.005)
+                try:
+                    produce(topic, value, key)
+                    break
+                except BufferError:
+                    pass
+    remaining = producer.flush(600)
+    seconds = time.perf_counter() - start
+
+    payload = args.records * (args.key_size + args.value_size)
+    report = {
+        "client": f"confluent-kafka {version('confluent-kafka')}",
+        "librdkafka": libversion()[0],
+        "bootstrap": args.bootstrap,
+        "topic": topic,
+        "topic_state": topic_state,
+        "records": args.records,
+        "partitions": args.partitions,
+        "key_bytes": args.key_size,
+        "value_bytes": args.value_size,
+        "compression": args.compression,
+        "acks": args.acks,
+        "linger_ms": args.linger_ms,
+        "idempotence": args.idempotence,
+        "seconds": round(seconds, 4),
+        "records_per_s": round(args.records / seconds, 1),
+        "mb_per_s": round(payload / seconds / 1e6, 3),
+        "delivery_errors": len(errors) + remaining,
+    }
+    if errors:
+        report["first_error"] = str(errors[0])
+    print(json.dumps(report), flush=True)
+    return 0 if not errors and remaining == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
