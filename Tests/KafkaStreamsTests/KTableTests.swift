@@ -425,3 +425,60 @@ private func driver(_ builder: StreamsBuilder, _ app: String = "app", cache: Int
         #expect(d.producedTopicNames == ["enriched"])
     }
 }
+
+@Suite struct NullsAndRepartitionTests {
+    @Test func groupByKeyDropsNullValuesAndKeys() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .optional(.string), value: .optional(.int64)).groupByKey().reduce { $0 + $1 }.toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .optional(.string), value: .optional(.int64))
+        try input.pipeInput("a", 1)
+        try input.pipeInput(TestRecord(key: "a", value: .some(nil)))
+        try input.pipeInput(TestRecord(key: .some(nil), value: 5))
+        try input.pipeInput("a", 2)
+        #expect(try d.outputTopic("out", key: .string, value: .int64).readKeyValuesToList() == [KeyValue("a", 1), KeyValue("a", 3)])
+        #expect(d.droppedRecordsByReason == ["null-key": 1, "null-value": 1])
+    }
+
+    @Test func toTableDropsNullKeysAndRepartitionsAfterAKeyChange() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .optional(.string), value: .string).toTable(Materialized.as("t1"))
+        builder.stream("in2", key: .string, value: .string).selectKey { _, v in v }.toTable(named: "by-value")
+        let topology = try builder.build()
+        #expect(topology.internalTopicNames == ["by-value-repartition"])
+        let d = try TopologyTestDriver(topology)
+        let input = d.inputTopic("in", key: .optional(.string), value: .string)
+        try input.pipeInput(nil, "x")
+        try input.pipeInput("k", "y")
+        #expect(try d.getKeyValueStore("t1", key: String.self, value: String.self).all().toArray() == [KeyValue("k", "y")])
+        #expect(d.droppedRecordsByReason == ["null-key": 1])
+    }
+
+    @Test func toStreamWithAKeyMapperRepartitionsBeforeGrouping() throws {
+        let builder = StreamsBuilder()
+        builder.table("t", key: .string, value: .string).toStream { _, v in v ?? "" }.groupByKey().count(.as("c"))
+        #expect(try builder.build().internalTopicNames == ["c-repartition"])
+    }
+
+    @Test func cogroupOfTwoRekeyedInputsGetsTwoTopics() throws {
+        let builder = StreamsBuilder()
+        let a = builder.stream("a", key: .string, value: .string).selectKey { _, v in v }.groupByKey()
+        let b = builder.stream("b", key: .string, value: .string).selectKey { _, v in v }.groupByKey()
+        a.cogroup { (_, _: String, n: Int64) in n + 1 }.cogroup(b) { _, _, n in n + 10 }
+            .aggregate(Materialized("n", value: .int64), initializer: { 0 })
+        let topology = try builder.build()
+        #expect(topology.internalTopicNames == ["n-1-repartition", "n-repartition"])
+        let d = try TopologyTestDriver(topology)
+        try d.inputTopic("a", key: .string, value: .string).pipeInput("x", "k")
+        try d.inputTopic("b", key: .string, value: .string).pipeInput("y", "k")
+        #expect(try d.getKeyValueStore("n", key: String.self, value: Int64.self).get("k") == 11)
+    }
+
+    @Test func cachedTombstoneForAKeyNeverSeenEmitsNothing() throws {
+        let builder = StreamsBuilder()
+        builder.table("t", key: .string, value: .string, .as("s")).toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        try d.inputTopic("t", key: .string, value: .string).pipeInput(TestRecord(key: "ghost", value: nil))
+        #expect(try d.outputTopic("out", key: .string, value: .string).readRecordsToList().isEmpty)
+    }
+}

@@ -29,7 +29,6 @@ public final class StreamsBuilder {
     /// Source topics of tables, by store name, that may serve as the store's changelog.
     var sourceTopicChangelogs: [String: String] = [:]
     private var index = 0
-    private var built = false
 
     /// Creates an empty builder.
     public init() {}

@@ -28,7 +28,13 @@ public final class CachingKeyValueStore: KeyValueStore {
         var timestamp: Int64
         var headers: Headers
         var order: Int
-        var size: Int { (value?.count ?? 0) + 64 }
+        var size: Int
+    }
+
+    /// Bytes an entry is charged against the budget: key, value, headers, and a fixed
+    /// overhead for the bookkeeping.
+    static func size(key: [UInt8], value: [UInt8]?, headers: Headers) -> Int {
+        key.count + (value?.count ?? 0) + headers.reduce(0) { $0 + $1.key.utf8.count + ($1.value?.count ?? 0) } + 64
     }
 
     /// The store underneath.
@@ -88,6 +94,7 @@ public final class CachingKeyValueStore: KeyValueStore {
             entries[key] = nil
             cache?.usedBytes -= entry.size
             let old = try inner.get(key)
+            if old == nil && entry.value == nil { continue }  // deleting what never was: nothing to say
             try inner.put(key, entry.value)
             try flushListener?(
                 Flushed(key: key, newValue: entry.value, oldValue: old, timestamp: entry.timestamp, headers: entry.headers))
@@ -97,19 +104,18 @@ public final class CachingKeyValueStore: KeyValueStore {
     private func write(_ key: [UInt8], _ value: [UInt8]?) throws {
         if writesThrough {
             let old = try inner.get(key)
+            if old == nil && value == nil { return }
             try inner.put(key, value)
             try flushListener?(Flushed(key: key, newValue: value, oldValue: old, timestamp: currentTimestamp, headers: currentHeaders))
             return
         }
-        let order: Int
-        if let existing = entries[key] {
-            cache?.usedBytes -= existing.size
-            order = existing.order
-        } else {
-            order = nextOrder
-            nextOrder += 1
-        }
-        let entry = Entry(value: value, timestamp: currentTimestamp, headers: currentHeaders, order: order)
+        if let existing = entries[key] { cache?.usedBytes -= existing.size }
+        // A rewritten key moves to the end of the flush order, as in Kafka Streams' cache.
+        let order = nextOrder
+        nextOrder += 1
+        let entry = Entry(
+            value: value, timestamp: currentTimestamp, headers: currentHeaders, order: order,
+            size: Self.size(key: key, value: value, headers: currentHeaders))
         entries[key] = entry
         cache?.usedBytes += entry.size
         while let cache, cache.isOverBudget, !entries.isEmpty {

@@ -45,8 +45,9 @@ final class StreamAggregateProcessor<Key, Value, Aggregate>: Processor {
 }
 
 /// `KGroupedTable.aggregate` / `reduce` / `count`: subtracts a row's old value from its
-/// old group and adds its new value to its new group; a group whose aggregate becomes
-/// `nil` (a reduce that removed its last row) is deleted and forwarded as a tombstone.
+/// old group and adds its new value to its new group. A `remove` that returns `nil`
+/// deletes the group (forwarded as a tombstone); the public operators' subtractors return
+/// values, so their groups stay (a count goes to 0), as in Kafka Streams.
 final class TableAggregateProcessor<Key, Value, Aggregate>: Processor {
     typealias OutKey = Key
     typealias OutValue = Change<Aggregate>

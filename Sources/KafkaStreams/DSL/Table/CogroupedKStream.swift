@@ -15,10 +15,12 @@ public struct CogroupedKStream<Key, Aggregate> {
     ) -> CogroupedKStream {
         var copy = self
         let builder = self.builder
+        let index = inputs.count
         copy.inputs.append { storeName, initializer, node in
             let name = builder.newName("COGROUPKSTREAM-AGGREGATE-")
             builder.add(name, parents: [grouped.stream.name]) { topology in
-                let parent = try grouped.input(storeName: storeName, node: name, into: topology)
+                let parent = try grouped.input(
+                    storeName: storeName, node: name, into: topology, defaultBase: index == 0 ? nil : "\(storeName)-\(index)")
                 let send = node.sendOldValues
                 topology.addProcessor(name, parents: [parent], stores: [storeName]) {
                     StreamAggregateProcessor<Key, Value, Aggregate>(
@@ -34,6 +36,7 @@ public struct CogroupedKStream<Key, Aggregate> {
     /// Folds every input into an aggregate per key starting at `initializer()`. Processors
     /// `COGROUPKSTREAM-AGGREGATE-<n>` per input and `COGROUPKSTREAM-MERGE-<n>`; store
     /// `COGROUPKSTREAM-AGGREGATE-STATE-STORE-<n>` unless named.
+    @discardableResult
     public func aggregate(
         named: Named? = nil, _ materialized: Materialized<Key, Aggregate> = Materialized(),
         initializer: @escaping @Sendable () throws -> Aggregate

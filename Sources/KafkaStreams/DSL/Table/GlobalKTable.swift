@@ -15,6 +15,7 @@ extension StreamsBuilder {
     /// A global table over a topic; see ``GlobalKTable``. Null keys are dropped and
     /// counted; null values delete. Store: named by `materialized`, else
     /// `<topic>-STATE-STORE-<n>`; processors `KSTREAM-SOURCE-<n>` and `KTABLE-SOURCE-<n>`.
+    @discardableResult
     public func globalTable<Key, Value>(
         _ topic: String, key: Serde<Key>, value: Serde<Value>, _ materialized: Materialized<Key, Value> = Materialized()
     ) -> GlobalKTable<Key, Value> {

@@ -2,6 +2,7 @@ extension KStream {
     /// Groups records by their current key for an aggregation. If a key-changing operator
     /// ran since the source, the aggregation repartitions through
     /// `<application.id>-<name>-repartition` first.
+    @_disfavoredOverload
     public func groupByKey(_ grouped: Grouped<Key, Value> = Grouped()) -> KGroupedStream<Key, Value> {
         KGroupedStream(stream: self, grouped: grouped, repartitionRequired: repartitionRequired)
     }
@@ -13,25 +14,68 @@ extension KStream {
     ) -> KGroupedStream<NewKey, Value> {
         KGroupedStream(stream: selectKey(selector), grouped: grouped, repartitionRequired: true)
     }
+
+    /// A stream without the records whose key or value is `nil`, each dropped one counted
+    /// (`null-key` / `null-value`) and logged, as Kafka Streams drops them before an
+    /// aggregation. Processor name: `KSTREAM-FILTER-<n>`.
+    func droppingNulls<K, V>(
+        key unwrapKey: @escaping @Sendable (Key) -> K?, value unwrapValue: @escaping @Sendable (Value) -> V?,
+        keySerde: Serde<K>?, valueSerde: Serde<V>?
+    ) -> KStream<K, V> {
+        let name = addProcessor(nil, "KSTREAM-FILTER-") {
+            NullDropProcessor<Key, Value, K, V> { key, value in (unwrapKey(key), unwrapValue(value)) }
+        }
+        return KStream<K, V>(
+            builder: builder, name: name, keySerde: keySerde, valueSerde: valueSerde, repartitionRequired: repartitionRequired)
+    }
 }
 
 extension KStream where Key: OptionalValue {
-    /// Groups by the current key, dropping (and counting) records whose key is `nil`, as
-    /// Kafka Streams drops null keys from aggregations. Processor name: `KSTREAM-FILTER-<n>`.
+    /// Groups by the current key, dropping (and counting as `null-key`) records whose key
+    /// is `nil`, as Kafka Streams drops null keys from aggregations.
+    @_disfavoredOverload
     public func groupByKey(_ grouped: Grouped<Key.Wrapped, Value> = Grouped()) -> KGroupedStream<Key.Wrapped, Value> {
-        let name = addProcessor(nil, "KSTREAM-FILTER-") {
-            NullDropProcessor<Key, Value, Key.Wrapped, Value> { key, value in (key.optionalValue, value) }
-        }
-        let keySerde: Serde<Key.Wrapped>? = grouped.key ?? self.keySerde.map { serde in
-            serde.map(name: serde.name, to: { _ in preconditionFailure("unreachable: keys are unwrapped") }, from: { key in
-                guard let key = key.optionalValue else { throw SerdeError("null key after the null-key filter") }
-                return key
-            })
-        }
-        _ = keySerde
-        let stream = KStream<Key.Wrapped, Value>(
-            builder: builder, name: name, keySerde: grouped.key, valueSerde: valueSerde, repartitionRequired: repartitionRequired)
+        let stream = droppingNulls(
+            key: { $0.optionalValue }, value: { $0 }, keySerde: grouped.key ?? keySerde?.unwrapped(), valueSerde: valueSerde)
         return KGroupedStream(stream: stream, grouped: grouped, repartitionRequired: repartitionRequired)
+    }
+}
+
+extension KStream where Value: OptionalValue {
+    /// Groups by the current key, dropping (and counting as `null-value`) records whose
+    /// value is `nil`, as Kafka Streams drops null values from stream aggregations.
+    @_disfavoredOverload
+    public func groupByKey(_ grouped: Grouped<Key, Value.Wrapped> = Grouped()) -> KGroupedStream<Key, Value.Wrapped> {
+        let stream = droppingNulls(
+            key: { $0 }, value: { $0.optionalValue }, keySerde: keySerde, valueSerde: grouped.value ?? valueSerde?.unwrapped())
+        return KGroupedStream(stream: stream, grouped: grouped, repartitionRequired: repartitionRequired)
+    }
+}
+
+extension KStream where Key: OptionalValue, Value: OptionalValue {
+    /// Groups by the current key, dropping (and counting) records whose key or value is `nil`.
+    public func groupByKey(_ grouped: Grouped<Key.Wrapped, Value.Wrapped> = Grouped()) -> KGroupedStream<Key.Wrapped, Value.Wrapped> {
+        let stream = droppingNulls(
+            key: { $0.optionalValue }, value: { $0.optionalValue }, keySerde: grouped.key ?? keySerde?.unwrapped(),
+            valueSerde: grouped.value ?? valueSerde?.unwrapped())
+        return KGroupedStream(stream: stream, grouped: grouped, repartitionRequired: repartitionRequired)
+    }
+}
+
+extension Serde where Value: OptionalValue {
+    /// This serde for the wrapped type: writes through `Optional.some`, and rejects null
+    /// when reading (the DSL has dropped nulls before using it).
+    func unwrapped() -> Serde<Value.Wrapped> {
+        let base = self
+        return Serde<Value.Wrapped>(
+            name: base.name,
+            serializeNullable: { value, buffer in try base.serialize(Value.wrap(value), into: &buffer) },
+            deserializeNullable: { bytes in
+                guard let value = try base.deserialize(bytes).optionalValue else {
+                    throw SerdeError("\(base.name) read null where a value is required")
+                }
+                return value
+            })
     }
 }
 
@@ -50,9 +94,9 @@ public struct KGroupedStream<Key, Value> {
 
     /// The node the aggregation reads from: the stream itself, or the repartition source
     /// written for it (named after the grouping, else after the store).
-    func input(storeName: String, node: String, into topology: TopologyBuilder) throws -> String {
+    func input(storeName: String, node: String, into topology: TopologyBuilder, defaultBase: String? = nil) throws -> String {
         guard repartitionRequired else { return stream.name }
-        let base = grouped.named?.name ?? storeName
+        let base = grouped.named?.name ?? defaultBase ?? storeName
         let (k, v) = try KStream<Key, Value>.requireSerdes(keySerde, valueSerde, node: node, purpose: "repartition \(base)")
         return builder.repartitionSource(of: stream.name, base: base, key: k, value: v, into: topology)
     }
@@ -83,6 +127,7 @@ public struct KGroupedStream<Key, Value> {
 
     /// Counts the records per key. Processor `KSTREAM-AGGREGATE-<n>`, store
     /// `KSTREAM-AGGREGATE-STATE-STORE-<n>` unless named.
+    @discardableResult
     public func count(named: Named? = nil, _ materialized: Materialized<Key, Int64> = Materialized()) -> KTable<Key, Int64> {
         aggregateNode(
             named, prefix: "KSTREAM-AGGREGATE-", storePrefix: "KSTREAM-AGGREGATE-", materialized, defaultValue: .int64,
@@ -91,6 +136,7 @@ public struct KGroupedStream<Key, Value> {
 
     /// Combines the values per key: the first value is the first aggregate, then
     /// `reducer(aggregate, value)`. Processor `KSTREAM-REDUCE-<n>`.
+    @discardableResult
     public func reduce(
         named: Named? = nil, _ materialized: Materialized<Key, Value> = Materialized(),
         _ reducer: @escaping @Sendable (_ aggregate: Value, _ value: Value) throws -> Value
@@ -102,6 +148,7 @@ public struct KGroupedStream<Key, Value> {
 
     /// Folds the values per key into an aggregate that starts at `initializer()`.
     /// Processor `KSTREAM-AGGREGATE-<n>`; the aggregate's serde comes from `materialized`.
+    @discardableResult
     public func aggregate<Aggregate>(
         named: Named? = nil, _ materialized: Materialized<Key, Aggregate> = Materialized(),
         initializer: @escaping @Sendable () throws -> Aggregate,

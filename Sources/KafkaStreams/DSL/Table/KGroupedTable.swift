@@ -40,6 +40,7 @@ public struct KGroupedTable<Key, Value> {
     }
 
     /// Counts the rows per group. Processor `KTABLE-AGGREGATE-<n>`.
+    @discardableResult
     public func count(named: Named? = nil, _ materialized: Materialized<Key, Int64> = Materialized()) -> KTable<Key, Int64> {
         aggregateNode(
             named, prefix: "KTABLE-AGGREGATE-", materialized, defaultValue: .int64,
@@ -48,6 +49,7 @@ public struct KGroupedTable<Key, Value> {
 
     /// Combines the rows per group with `adder`, and takes a row's old value back out with
     /// `subtractor`. Processor `KTABLE-REDUCE-<n>`.
+    @discardableResult
     public func reduce(
         named: Named? = nil, _ materialized: Materialized<Key, Value> = Materialized(),
         adder: @escaping @Sendable (_ aggregate: Value, _ value: Value) throws -> Value,
@@ -61,6 +63,7 @@ public struct KGroupedTable<Key, Value> {
 
     /// Folds the rows per group into an aggregate starting at `initializer()`, with
     /// `adder` for new values and `subtractor` for old ones. Processor `KTABLE-AGGREGATE-<n>`.
+    @discardableResult
     public func aggregate<Aggregate>(
         named: Named? = nil, _ materialized: Materialized<Key, Aggregate> = Materialized(),
         initializer: @escaping @Sendable () throws -> Aggregate,

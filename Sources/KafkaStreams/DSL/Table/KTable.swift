@@ -128,10 +128,17 @@ public struct KTable<Key, Value> {
     /// The table's updates as a stream: one record per update, the value `nil` for a delete.
     /// Processor name: `KTABLE-TOSTREAM-<n>`.
     public func toStream(named: Named? = nil) -> KStream<Key, Value?> {
-        toStream(named: named) { key, _ in key }
+        let name = builder.name(named, "KTABLE-TOSTREAM-")
+        let parent = self.name
+        builder.add(name, parents: [parent]) { topology in
+            topology.addProcessor(name, parents: [parent]) { TableToStreamProcessor<Key, Value, Key> { key, _ in key } }
+        }
+        return KStream(
+            builder: builder, name: name, keySerde: keySerde, valueSerde: valueSerde.map { .optional($0) }, repartitionRequired: false)
     }
 
-    /// The table's updates as a stream, re-keyed by `mapper` (marks it for repartitioning).
+    /// The table's updates as a stream, re-keyed by `mapper` (always marks it for
+    /// repartitioning, as the key may have changed).
     public func toStream<NewKey>(named: Named? = nil, _ mapper: @escaping @Sendable (Key, Value?) throws -> NewKey) -> KStream<NewKey, Value?> {
         let name = builder.name(named, "KTABLE-TOSTREAM-")
         let parent = self.name
@@ -139,8 +146,8 @@ public struct KTable<Key, Value> {
             topology.addProcessor(name, parents: [parent]) { TableToStreamProcessor<Key, Value, NewKey>(mapper) }
         }
         return KStream(
-            builder: builder, name: name, keySerde: NewKey.self == Key.self ? keySerde as? Serde<NewKey> : nil,
-            valueSerde: valueSerde.map { .optional($0) }, repartitionRequired: NewKey.self != Key.self)
+            builder: builder, name: name, keySerde: keySerde as? Serde<NewKey>, valueSerde: valueSerde.map { .optional($0) },
+            repartitionRequired: true)
     }
 
     /// Groups rows by a new key (and value) for a table aggregation; always repartitions.

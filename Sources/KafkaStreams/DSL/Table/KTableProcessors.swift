@@ -100,7 +100,7 @@ final class TableMapProcessor<Key, Value, NewValue>: Processor {
             return
         }
         let old = sendOldValues ? try compute(record.key, record.value.oldValue) : nil
-        if sendOldValues && new == nil && old == nil { return }
+        if isFilter && sendOldValues && new == nil && old == nil { return }
         try context.forward(record.withValue(Change(new, old)))
     }
 
