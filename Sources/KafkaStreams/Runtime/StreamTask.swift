@@ -240,7 +240,7 @@ package final class StreamTask {
     // MARK: dropped records and errors
 
     /// Counts and logs a record that is skipped rather than processed.
-    package func dropRecord(reason: DropReason, node: String, message: String) {
+    package func dropRecord(reason: DropReason, node: String, message: String, level: Logger.Level = .warning) {
         droppedRecords[reason, default: 0] += 1
         let counter =
             droppedCounters[reason]
@@ -253,7 +253,7 @@ package final class StreamTask {
             }()
         counter.increment()
         let where_ = errorContext(node: node).rendered
-        logger.warning("Skipping record: \(message) [\(where_)]")
+        logger.log(level: level, "Skipping record: \(message) [\(where_)]")
     }
 
     func deserializationFailed(

@@ -115,6 +115,40 @@ public enum Stores {
         KeyValueBytesStoreSupplier(name: name, persistent: false) { InMemoryKeyValueStore(name: name) }
     }
 
+    /// An in-memory window store of bytes.
+    /// - Parameters:
+    ///   - retention: how long windows are kept (at least the window size).
+    ///   - windowSize: the window size (to report window ends).
+    public static func inMemoryWindowStore(_ name: String, retention: Duration, windowSize: Duration) -> WindowBytesStoreSupplier {
+        let retentionMs = max(retention.milliseconds, windowSize.milliseconds)
+        let sizeMs = windowSize.milliseconds
+        return WindowBytesStoreSupplier(name: name, persistent: false, retentionMs: retentionMs, windowSizeMs: sizeMs) {
+            InMemoryWindowStore(name: name, retentionMs: retentionMs, windowSizeMs: sizeMs)
+        }
+    }
+
+    /// An in-memory session store of bytes keeping sessions `retention` past their end.
+    public static func inMemorySessionStore(_ name: String, retention: Duration) -> SessionBytesStoreSupplier {
+        let retentionMs = retention.milliseconds
+        return SessionBytesStoreSupplier(name: name, persistent: false, retentionMs: retentionMs) {
+            InMemorySessionStore(name: name, retentionMs: retentionMs)
+        }
+    }
+
+    /// A builder of typed window stores.
+    public static func windowStoreBuilder<Key, Value>(
+        _ supplier: WindowBytesStoreSupplier, key: Serde<Key>, value: Serde<Value>
+    ) -> StoreBuilder<MeteredWindowStore<Key, Value>> {
+        StoreBuilder(name: supplier.name) { MeteredWindowStore(inner: supplier.get(), keySerde: key, valueSerde: value) }
+    }
+
+    /// A builder of typed session stores.
+    public static func sessionStoreBuilder<Key, Value>(
+        _ supplier: SessionBytesStoreSupplier, key: Serde<Key>, value: Serde<Value>
+    ) -> StoreBuilder<MeteredSessionStore<Key, Value>> {
+        StoreBuilder(name: supplier.name) { MeteredSessionStore(inner: supplier.get(), keySerde: key, valueSerde: value) }
+    }
+
     /// A builder of timestamped key-value stores (values stored with their record's
     /// timestamp, in Kafka Streams' byte format) over the supplier's bytes stores.
     public static func timestampedKeyValueStoreBuilder<Key, Value>(
@@ -132,5 +166,51 @@ public enum Stores {
             return MeteredKeyValueStore(
                 inner: options.cachingEnabled ? CachingKeyValueStore(bytes) : bytes, keySerde: key, valueSerde: value)
         })
+    }
+}
+
+/// Makes the bytes store underneath a window store.
+public struct WindowBytesStoreSupplier: Sendable {
+    /// The store name.
+    public let name: String
+    /// Whether the stores it makes are persistent.
+    public let persistent: Bool
+    /// How long windows are kept, in ms.
+    public let retentionMs: Int64
+    /// The window size, in ms.
+    public let windowSizeMs: Int64
+    /// Makes a new, closed bytes store.
+    public let get: @Sendable () -> any WindowStore<[UInt8], [UInt8]>
+
+    /// Creates a supplier.
+    public init(
+        name: String, persistent: Bool, retentionMs: Int64, windowSizeMs: Int64,
+        get: @escaping @Sendable () -> any WindowStore<[UInt8], [UInt8]>
+    ) {
+        self.name = name
+        self.persistent = persistent
+        self.retentionMs = retentionMs
+        self.windowSizeMs = windowSizeMs
+        self.get = get
+    }
+}
+
+/// Makes the bytes store underneath a session store.
+public struct SessionBytesStoreSupplier: Sendable {
+    /// The store name.
+    public let name: String
+    /// Whether the stores it makes are persistent.
+    public let persistent: Bool
+    /// How long sessions are kept after they end, in ms.
+    public let retentionMs: Int64
+    /// Makes a new, closed bytes store.
+    public let get: @Sendable () -> any SessionStore<[UInt8], [UInt8]>
+
+    /// Creates a supplier.
+    public init(name: String, persistent: Bool, retentionMs: Int64, get: @escaping @Sendable () -> any SessionStore<[UInt8], [UInt8]>) {
+        self.name = name
+        self.persistent = persistent
+        self.retentionMs = retentionMs
+        self.get = get
     }
 }

@@ -10,6 +10,8 @@ public struct KTable<Key, Value> {
     let keySerde: Serde<Key>?
     let valueSerde: Serde<Value>?
     let node: TableNode
+    /// For a windowed aggregation's table: the windows' grace, which `suppress` needs.
+    var windowGraceMs: Int64? = nil
 
     /// The name of the store holding this table, if it was materialized with a name.
     public var queryableStoreName: String? { node.queryable ? node.storeName : nil }

@@ -1,0 +1,175 @@
+import KafkaStreams
+import KafkaStreamsTesting
+import NIOCore
+import Testing
+
+private func records(_ d: TopologyTestDriver, _ topic: String = "out") throws -> [String] {
+    try d.outputTopic(topic, key: .windowed(.string), value: .optional(.int64)).readRecordsToList().map { r in
+        "\(r.key!.key)@\(r.key!.window.start)=\(r.value.flatMap { $0 }.map(String.init) ?? "null")/t\(r.timestamp!)"
+    }
+}
+
+@Suite struct WindowAssignmentTests {
+    @Test func tumblingAndHoppingBoundaries() {
+        #expect(TimeWindows.tumbling(every: .milliseconds(10)).windows(for: 0) == [Window(start: 0, end: 10)])
+        #expect(TimeWindows.tumbling(every: .milliseconds(10)).windows(for: 9) == [Window(start: 0, end: 10)])
+        #expect(TimeWindows.tumbling(every: .milliseconds(10)).windows(for: 10) == [Window(start: 10, end: 20)])
+        let hopping = TimeWindows.hopping(size: .milliseconds(10), advance: .milliseconds(5))
+        #expect(hopping.windows(for: 4) == [Window(start: 0, end: 10)])
+        #expect(hopping.windows(for: 5) == [Window(start: 0, end: 10), Window(start: 5, end: 15)])
+        #expect(hopping.windows(for: 10) == [Window(start: 5, end: 15), Window(start: 10, end: 20)])
+        #expect(hopping.windows(for: 14) == [Window(start: 5, end: 15), Window(start: 10, end: 20)])
+    }
+
+    @Test func windowedSerdesMatchKafkaStreamsBytes() throws {
+        let time = Serde<Windowed<String>>.windowed(.string, size: .milliseconds(100))
+        let key = Windowed(key: "k", window: Window(start: 1, end: 101))
+        #expect(try time.serialize(key) == [0x6B, 0, 0, 0, 0, 0, 0, 0, 1])
+        #expect(try time.deserialize([0x6B, 0, 0, 0, 0, 0, 0, 0, 1] as [UInt8]) == key)
+        let session = Serde<Windowed<String>>.sessionWindowed(.string)
+        let s = Windowed(key: "k", window: Window(start: 1, end: 2))
+        #expect(try session.serialize(s) == [0x6B, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1])
+        #expect(try session.deserialize(session.serialize(s)) == s)
+        #expect(throws: SerdeError.self) { try time.deserialize([1, 2, 3] as [UInt8]) }
+    }
+}
+
+@Suite struct TimeWindowedAggregationTests {
+    func tumbling(grace: Duration, emit: EmitStrategy = .onWindowUpdate, suppress: Suppressed? = nil) throws -> TopologyTestDriver {
+        let builder = StreamsBuilder()
+        var table = builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.tumbling(every: .milliseconds(10)).grace(grace))
+            .emitStrategy(emit)
+            .count(.as("counts"))
+        if let suppress { table = table.suppress(suppress) }
+        table.toStream().to("out")
+        return try TopologyTestDriver(try builder.build(), initialWallClockTime: 0)
+    }
+
+    @Test func lateRecordsInsideGraceCountOutsideAreDropped() throws {
+        let d = try tumbling(grace: .milliseconds(5))
+        let input = d.inputTopic("in", key: .string, value: .string)
+        try input.pipeInput("a", "x", timestamp: 2)   // window 0
+        try input.pipeInput("a", "x", timestamp: 14)  // window 10; stream time 14
+        try input.pipeInput("a", "x", timestamp: 8)   // late but 14 <= 10 + 5: counted
+        try input.pipeInput("a", "x", timestamp: 16)  // stream time 16 > 15: window 0 closed
+        try input.pipeInput("a", "x", timestamp: 9)   // dropped
+        #expect(try records(d) == ["a@0=1/t2", "a@10=1/t14", "a@0=2/t8", "a@10=2/t16"])
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+        let store = try d.getStateStore("counts", as: (any WindowStore<String, ValueAndTimestamp<Int64>>).self)
+        #expect(try store.fetch("a", windowStart: 0)?.value == 2)
+        #expect(try store.fetch("a", from: 0, to: 100).toArray().map(\.key) == [0, 10])
+    }
+
+    @Test func onWindowCloseEmitsEachWindowOnceAfterItCloses() throws {
+        let d = try tumbling(grace: .milliseconds(2), emit: .onWindowClose)
+        let input = d.inputTopic("in", key: .string, value: .string)
+        try input.pipeInput("a", "x", timestamp: 1)
+        try input.pipeInput("b", "x", timestamp: 3)
+        try input.pipeInput("a", "x", timestamp: 11)
+        try input.pipeInput("a", "x", timestamp: 12)  // 12 = end 10 + grace 2: still open
+        #expect(try records(d).isEmpty)
+        try input.pipeInput("a", "x", timestamp: 13)  // passes 12: window 0 closes
+        #expect(try records(d) == ["a@0=1/t1", "b@0=1/t3"])
+        try input.pipeInput("a", "x", timestamp: 30)
+        let last = try records(d)
+        #expect(last == ["a@10=3/t13"], "\(last)")
+    }
+
+    @Test func suppressUntilWindowClosesForwardsFinalResultsOnly() throws {
+        let d = try tumbling(grace: .milliseconds(2), suppress: .untilWindowCloses)
+        let input = d.inputTopic("in", key: .string, value: .string)
+        for t: Int64 in [1, 2, 5, 11] { try input.pipeInput("a", "x", timestamp: t) }
+        try input.pipeInput("b", "x", timestamp: 12)
+        #expect(try records(d).isEmpty)
+        try input.pipeInput("b", "x", timestamp: 13)
+        #expect(try records(d) == ["a@0=3/t5"])
+        try input.pipeInput("c", "x", timestamp: 100)
+        #expect(try records(d) == ["a@10=1/t11", "b@10=2/t13"])
+    }
+
+    @Test func hoppingCountsPerWindow() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.hopping(size: .milliseconds(10), advance: .milliseconds(5))).count().toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .string, value: .string)
+        try input.pipeInput("k", "x", timestamp: 7)
+        try input.pipeInput("k", "x", timestamp: 12)
+        #expect(try records(d) == ["k@0=1/t7", "k@5=1/t7", "k@5=2/t12", "k@10=1/t12"])
+    }
+}
+
+@Suite struct SuppressTimeLimitTests {
+    func run(_ buffer: Suppressed.BufferConfig) throws -> (TopologyTestDriver, TestInputTopic<String, Int64>) {
+        let builder = StreamsBuilder()
+        builder.table("t", key: .string, value: .int64).suppress(.untilTimeLimit(.milliseconds(10), buffer)).toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        return (d, d.inputTopic("t", key: .string, value: .int64))
+    }
+
+    @Test func latestUpdatePerKeyAfterTheLimit() throws {
+        let (d, input) = try run(.unbounded)
+        try input.pipeInput("a", 1, timestamp: 0)
+        try input.pipeInput("a", 2, timestamp: 5)
+        try input.pipeInput("b", 9, timestamp: 9)
+        #expect(try d.outputTopic("out", key: .string, value: .int64).readKeyValuesToList().isEmpty)
+        try input.pipeInput("c", 0, timestamp: 15)  // a's update at 5 is now 10 old
+        #expect(try d.outputTopic("out", key: .string, value: .int64).readKeyValuesToList() == [KeyValue("a", 2)])
+    }
+
+    @Test func fullBufferEmitsEarly() throws {
+        let (d, input) = try run(.maxRecords(1))
+        try input.pipeInput("a", 1, timestamp: 0)
+        try input.pipeInput("b", 2, timestamp: 1)
+        #expect(try d.outputTopic("out", key: .string, value: .int64).readKeyValuesToList() == [KeyValue("a", 1)])
+    }
+
+    @Test func fullBufferCanFailTheTask() throws {
+        let (_, input) = try run(Suppressed.BufferConfig.maxRecords(1).shutDownWhenFull())
+        try input.pipeInput("a", 1, timestamp: 0)
+        let error = try #require(throws: StreamsError.self) { try input.pipeInput("b", 2, timestamp: 1) }
+        #expect(error.message.contains("suppression buffer"))
+        #expect(error.message.contains("is full"))
+    }
+}
+
+@Suite struct SessionWindowTests {
+    @Test func sessionsMergeAndMergedAwaySessionsAreTombstoned() throws {
+        let builder = StreamsBuilder()
+        builder.stream("clicks", key: .string, value: .string).groupByKey()
+            .windowedBy(.session(gap: .milliseconds(10)).grace(.milliseconds(20)))
+            .count(.as("sessions"))
+            .toStream()
+            .to("out", key: .sessionWindowed(.string), value: .optional(.int64))
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("clicks", key: .string, value: .string)
+        try input.pipeInput("u", "x", timestamp: 0)
+        try input.pipeInput("u", "x", timestamp: 30)
+        try input.pipeInput("u", "x", timestamp: 15)  // more than 10 from 0 and from 30: a new session
+        try input.pipeInput("u", "x", timestamp: 8)   // within 10 of both [0,0] and [15,15]: merges them
+        let out = try d.outputTopic("out", key: .sessionWindowed(.string), value: .optional(.int64)).readRecordsToList().map { r in
+            "\(r.key!.window.start)-\(r.key!.window.end)=\(r.value.flatMap { $0 }.map(String.init) ?? "null")"
+        }
+        #expect(out == ["0-0=1", "30-30=1", "15-15=1", "0-0=null", "15-15=null", "0-15=3"])
+        let store = try d.getStateStore("sessions", as: (any SessionStore<String, Int64>).self)
+        #expect(try store.fetch("u").toArray().map { "\($0.key.window.start)-\($0.key.window.end)=\($0.value)" } == ["0-15=3", "30-30=1"])
+    }
+
+    @Test func sessionReduceAndLateSessionsDropped() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .int64).groupByKey()
+            .windowedBy(.session(gap: .milliseconds(5)).grace(.milliseconds(1)))
+            .reduce { $0 + $1 }
+            .toStream().to("out", key: .sessionWindowed(.string), value: .optional(.int64))
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .string, value: .int64)
+        try input.pipeInput("k", 1, timestamp: 0)
+        try input.pipeInput("k", 2, timestamp: 3)
+        try input.pipeInput("k", 4, timestamp: 50)
+        try input.pipeInput("k", 8, timestamp: 1)  // session [0,3] ended at 3 < 50 - 1: dropped
+        let values = try d.outputTopic("out", key: .sessionWindowed(.string), value: .optional(.int64)).readValuesToList()
+        #expect(values.map { $0.flatMap { $0 } } == [1, nil, 3, 4])
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+}
