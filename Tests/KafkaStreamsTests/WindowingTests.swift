@@ -173,3 +173,35 @@ private func records(_ d: TopologyTestDriver, _ topic: String = "out") throws ->
         #expect(d.droppedRecordsByReason == ["late-record": 1])
     }
 }
+
+@Suite struct SlidingWindowTests {
+    @Test func createsUpdatesAndSeedsWindowsAsKafkaStreams() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.sliding(difference: .milliseconds(10)).grace(.milliseconds(100)))
+            .count(.as("sliding"))
+            .toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .string, value: .string)
+        try input.pipeInput("a", "x", timestamp: 10)
+        try input.pipeInput("a", "x", timestamp: 15)
+        try input.pipeInput("a", "x", timestamp: 12)  // out of order: updates [5,15] and [11,21], creates [2,12] and [13,23]
+        #expect(
+            try records(d) == ["a@0=1/t10", "a@11=1/t15", "a@5=2/t15", "a@5=3/t15", "a@11=2/t15", "a@2=2/t12", "a@13=1/t15"])
+        let store = try d.getStateStore("sliding", as: (any WindowStore<String, ValueAndTimestamp<Int64>>).self)
+        #expect(try store.fetch("a", from: 0, to: 100).toArray().map { "\($0.key)=\($0.value.value)" } == ["0=1", "2=2", "5=3", "11=2", "13=1"])
+    }
+
+    @Test func recordsOutsideTheDifferenceStartFreshWindows() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .int64).groupByKey()
+            .windowedBy(.sliding(difference: .milliseconds(5)))
+            .reduce { $0 + $1 }
+            .toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .string, value: .int64)
+        try input.pipeInput("k", 1, timestamp: 100)
+        try input.pipeInput("k", 2, timestamp: 200)
+        #expect(try records(d) == ["k@95=1/t100", "k@195=2/t200"])
+    }
+}

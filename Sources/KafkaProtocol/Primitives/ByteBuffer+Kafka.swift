@@ -210,8 +210,9 @@ extension ByteBuffer {
         return text
     }
 
-    /// Writes a nullable string.
-    public mutating func writeKafkaNullableString(_ value: String?, compact: Bool) {
+    /// Writes a nullable string. Internal: a classic string over 32767 bytes cannot be
+    /// written; the public `writeKafkaNullableString(_:compact:field:)` checks that first.
+    @usableFromInline mutating func writeKafkaNullableString(_ value: String?, compact: Bool) {
         guard let value else {
             writeLength(nil, compact: compact, wide: false)
             return
@@ -220,8 +221,8 @@ extension ByteBuffer {
         writeString(value)
     }
 
-    /// Writes a non-null string.
-    public mutating func writeKafkaString(_ value: String, compact: Bool) {
+    /// Writes a non-null string (internal; see `writeKafkaString(_:compact:field:)`).
+    @usableFromInline mutating func writeKafkaString(_ value: String, compact: Bool) {
         writeKafkaNullableString(value, compact: compact)
     }
 

@@ -89,3 +89,26 @@ public enum EmitStrategy: Sendable, Hashable {
     /// Once per window, after it closes (stream time passes end + grace).
     case onWindowClose
 }
+
+/// Sliding windows (Kafka Streams' `SlidingWindows`): a window `[start, start + difference]`
+/// (both ends inclusive) exists wherever records of a key are within `difference` of each
+/// other; each record ends one window (its left window) and may start another (its right
+/// window, beginning 1 ms after it). Aggregates cover exactly the records within the
+/// difference, without the empty or duplicate windows hopping windows would make.
+public struct SlidingWindows: Sendable, Hashable {
+    /// The largest time difference between records in one window, in ms.
+    public let differenceMs: Int64
+    /// The grace period in ms.
+    public let graceMs: Int64
+
+    /// Sliding windows with this time difference, no grace.
+    public static func sliding(difference: Duration) -> SlidingWindows {
+        SlidingWindows(differenceMs: max(1, difference.milliseconds), graceMs: 0)
+    }
+
+    /// Kafka Streams' spelling.
+    public static func ofTimeDifferenceWithNoGrace(_ difference: Duration) -> SlidingWindows { .sliding(difference: difference) }
+
+    /// The same windows with a grace period.
+    public func grace(_ grace: Duration) -> SlidingWindows { SlidingWindows(differenceMs: differenceMs, graceMs: max(0, grace.milliseconds)) }
+}
