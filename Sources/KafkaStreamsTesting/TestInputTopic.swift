@@ -15,6 +15,7 @@ public final class TestInputTopic<Key, Value> {
     private var currentTime: Int64
     private let autoAdvance: Int64
     private var scratch = ByteBuffer()
+    private var cursor: TopologyTestDriver.InputCursor?
 
     init(
         driver: TopologyTestDriver, topic: String, keySerde: Serde<Key>, valueSerde: Serde<Value>, startTimestamp: Int64,
@@ -66,7 +67,9 @@ public final class TestInputTopic<Key, Value> {
         }
         let key = keyLength < 0 ? nil : scratch.getSlice(at: 0, length: keyLength)
         let value = valueLength < 0 ? nil : scratch.getSlice(at: max(keyLength, 0), length: valueLength)
-        try driver.pipe(topic: topic, key: key, value: value, timestamp: timestamp, headers: record.headers)
+        if cursor == nil { cursor = try driver.cursor(for: topic) }
+        guard let cursor else { return }
+        try driver.pipe(cursor, key: key, value: value, timestamp: timestamp, headers: record.headers)
     }
 
     private func write<T>(_ item: T?, _ serde: Serde<T>) throws -> Int {

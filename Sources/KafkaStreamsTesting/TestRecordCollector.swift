@@ -5,6 +5,9 @@ import NIOCore
 /// notes those sent to topics the topology reads, so the driver can process them next.
 final class TestRecordCollector: RecordCollector {
     private(set) var logs: [String: OutputLog] = [:]
+    /// The last topic sent to, its log and whether the topology reads it: sinks usually
+    /// write one topic, so this saves two lookups per record.
+    private var last: (topic: String, log: OutputLog, isSource: Bool)?
     /// Records written to topics that the topology also reads, in order: (topic, offset).
     var loopback: [(topic: String, offset: Int64)] = []
     /// Whether a topic is read by the topology (set by the driver).
@@ -21,14 +24,21 @@ final class TestRecordCollector: RecordCollector {
         _ record: Record<Key, Value>, topic: String, keySerde: Serde<Key>, valueSerde: Serde<Value>,
         partitioner: StreamPartitioner<Key, Value>?, node: String
     ) throws {
+        let target: (topic: String, log: OutputLog, isSource: Bool)
+        if let last, last.topic == topic {
+            target = last
+        } else {
+            target = (topic, log(topic), isSourceTopic(topic))
+            last = target
+        }
         let offset: Int64
         do {
-            offset = try log(topic).append(record, keySerde: keySerde, valueSerde: valueSerde)
+            offset = try target.log.append(record, keySerde: keySerde, valueSerde: valueSerde)
         } catch {
             throw StreamsError(
                 .serialization, "sink \(node) could not serialize a record for topic \(topic): \(error)",
                 context: .init(node: node), cause: error)
         }
-        if isSourceTopic(topic) { loopback.append((topic, offset)) }
+        if target.isSource { loopback.append((topic, offset)) }
     }
 }

@@ -29,7 +29,13 @@ public final class TopologyTestDriver {
     let clock: StreamsClock
     let topology: Topology
     let config: StreamsConfig
-    private var inputOffsets: [String: Int64] = [:]
+    /// Per input topic: the task's input and the next offset (shared by every handle).
+    final class InputCursor {
+        let input: PartitionInput
+        var nextOffset: Int64 = 0
+        init(_ input: PartitionInput) { self.input = input }
+    }
+    private var cursors: [String: InputCursor] = [:]
     private var closed = false
 
     /// Creates a driver and initializes the topology's stores and processors.
@@ -147,18 +153,27 @@ public final class TopologyTestDriver {
         if closed { throw StreamsError(.illegalState, "the TopologyTestDriver is closed") }
     }
 
-    /// Processes one serialized record piped into `topic`, then everything it caused.
-    func pipe(topic: String, key: ByteBuffer?, value: ByteBuffer?, timestamp: Int64, headers: Headers) throws {
-        try checkOpen()
+    /// The cursor of an input topic.
+    /// - Throws: ``StreamsError`` (`invalidTopology`) if no source reads the topic.
+    func cursor(for topic: String) throws -> InputCursor {
+        if let cursor = cursors[topic] { return cursor }
         guard let input = task.input(topic: topic, partition: 0) else {
             let known = topology.sourceTopics.map { task.resolveTopic($0) }
             throw StreamsError(
                 .invalidTopology, "unknown topic \(topic): no source of the topology reads it; it reads \(known)",
                 context: .init(topic: topic))
         }
-        let offset = inputOffsets[topic, default: 0]
-        inputOffsets[topic] = offset + 1
-        try task.process(input, offset: offset, timestamp: timestamp, key: key, value: value, headers: headers)
+        let cursor = InputCursor(input)
+        cursors[topic] = cursor
+        return cursor
+    }
+
+    /// Processes one serialized record piped into a topic, then everything it caused.
+    func pipe(_ cursor: InputCursor, key: ByteBuffer?, value: ByteBuffer?, timestamp: Int64, headers: Headers) throws {
+        try checkOpen()
+        let offset = cursor.nextOffset
+        cursor.nextOffset = offset + 1
+        try task.process(cursor.input, offset: offset, timestamp: timestamp, key: key, value: value, headers: headers)
         try task.punctuateStreamTime()
         try commit()
     }

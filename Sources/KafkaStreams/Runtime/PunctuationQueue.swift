@@ -27,6 +27,7 @@ final class PunctuationQueue {
     /// reschedules it at its next aligned time after `now` (skipping missed intervals, as
     /// Kafka Streams does). Returns whether any fired.
     func fire(now: Int64, _ run: (Schedule) throws -> Void) throws -> Bool {
+        if schedules.isEmpty { return false }
         schedules.removeAll { $0.handle.isCancelled }
         let due = schedules.filter { $0.next <= now }.sorted { $0.next < $1.next }
         for schedule in due where !schedule.handle.isCancelled {

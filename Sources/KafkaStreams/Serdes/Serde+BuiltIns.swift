@@ -16,6 +16,13 @@ extension Serde where Value == String {
             name: "String",
             serialize: { value, buffer in buffer.writeString(value) },
             deserialize: { buffer in
+                // ASCII needs no validation beyond the high bit; anything else is validated.
+                let isASCII = buffer.withUnsafeReadableBytes { bytes in
+                    var combined: UInt8 = 0
+                    for byte in bytes { combined |= byte }
+                    return combined < 0x80
+                }
+                if isASCII { return String(decoding: buffer.readableBytesView, as: UTF8.self) }
                 guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
                     throw SerdeError("String received \(buffer.readableBytes) bytes that are not valid UTF-8")
                 }
