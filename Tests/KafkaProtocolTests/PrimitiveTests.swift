@@ -161,18 +161,18 @@ struct PrimitiveTests {
     @Test("classic strings: int16 length; compact strings: unsigned varint length + 1")
     func stringForms() throws {
         var classic = ByteBuffer()
-        classic.writeKafkaString("abc", compact: false)
-        classic.writeKafkaNullableString(nil, compact: false)
-        classic.writeKafkaString("", compact: false)
+        try classic.writeKafkaString("abc", compact: false, field: "test")
+        try classic.writeKafkaNullableString(nil, compact: false, field: "test")
+        try classic.writeKafkaString("", compact: false, field: "test")
         #expect(bytes(classic) == [0x00, 0x03, 0x61, 0x62, 0x63, 0xFF, 0xFF, 0x00, 0x00])
         #expect(try classic.readKafkaString(compact: false) == "abc")
         #expect(try classic.readKafkaNullableString(compact: false) == nil)
         #expect(try classic.readKafkaNullableString(compact: false) == "")
 
         var compact = ByteBuffer()
-        compact.writeKafkaString("abc", compact: true)
-        compact.writeKafkaNullableString(nil, compact: true)
-        compact.writeKafkaString("", compact: true)
+        try compact.writeKafkaString("abc", compact: true, field: "test")
+        try compact.writeKafkaNullableString(nil, compact: true, field: "test")
+        try compact.writeKafkaString("", compact: true, field: "test")
         #expect(bytes(compact) == [0x04, 0x61, 0x62, 0x63, 0x00, 0x01])
         #expect(try compact.readKafkaString(compact: true) == "abc")
         #expect(try compact.readKafkaNullableString(compact: true) == nil)
@@ -182,7 +182,7 @@ struct PrimitiveTests {
     @Test("string lengths count UTF-8 bytes, not characters")
     func utf8Length() throws {
         var buffer = ByteBuffer()
-        buffer.writeKafkaString("é€", compact: false)
+        try buffer.writeKafkaString("é€", compact: false, field: "test")
         #expect(bytes(buffer) == [0x00, 0x05, 0xC3, 0xA9, 0xE2, 0x82, 0xAC])
         #expect(try buffer.readKafkaString(compact: false) == "é€")
     }
