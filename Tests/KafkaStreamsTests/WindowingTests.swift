@@ -205,3 +205,65 @@ private func records(_ d: TopologyTestDriver, _ topic: String = "out") throws ->
         #expect(try records(d) == ["k@95=1/t100", "k@195=2/t200"])
     }
 }
+
+@Suite struct WindowingEdgeTests {
+    @Test func slidingRecordsEarlierThanTheDifferenceShareOneWindow() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.sliding(difference: .milliseconds(10)).grace(.milliseconds(50))).count().toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .string, value: .string)
+        try input.pipeInput("a", "x", timestamp: 3)
+        try input.pipeInput("a", "x", timestamp: 5)
+        #expect(try records(d) == ["a@0=1/t3", "a@4=1/t5", "a@0=2/t5"])
+    }
+
+    @Test func slidingRecordWhoseWindowsAllClosedIsDropped() throws {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.sliding(difference: .milliseconds(10))).count().toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        let input = d.inputTopic("in", key: .string, value: .string)
+        for t: Int64 in [20, 25, 40] { try input.pipeInput("a", "x", timestamp: t) }
+        _ = try records(d)
+        try input.pipeInput("a", "x", timestamp: 21)  // its right window [22,32] closed: 40 > 32
+        #expect(try records(d).isEmpty)
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+
+    func suppressedCount(_ suppressed: Suppressed) throws -> (TopologyTestDriver, TestInputTopic<String, String>) {
+        let builder = StreamsBuilder()
+        builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.tumbling(every: .milliseconds(10)).grace(.milliseconds(5)))
+            .count()
+            .filter { _, n in n > 0 }
+            .suppress(suppressed)
+            .toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        return (d, d.inputTopic("in", key: .string, value: .string))
+    }
+
+    @Test func graceSurvivesTableOperatorsBeforeSuppress() throws {
+        let (d, input) = try suppressedCount(.untilWindowCloses)
+        try input.pipeInput("a", "x", timestamp: 1)
+        try input.pipeInput("a", "x", timestamp: 15)  // window 0 still open: 15 <= 10 + 5
+        #expect(try records(d).isEmpty)
+        try input.pipeInput("a", "x", timestamp: 16)
+        #expect(try records(d) == ["a@0=1/t1"])
+    }
+
+    @Test func finalResultsNeverEmitEarlyFromAFullBuffer() throws {
+        let (d, input) = try suppressedCount(.untilWindowCloses(.maxRecords(1)))
+        try input.pipeInput("a", "x", timestamp: 1)
+        let error = try #require(throws: StreamsError.self) { try input.pipeInput("a", "x", timestamp: 12) }
+        #expect(error.message.contains("is full"))
+        #expect(try records(d).isEmpty)
+    }
+
+    @Test func suppressUntilWindowClosesOnAPlainTableFailsAtBuild() throws {
+        let builder = StreamsBuilder()
+        builder.table("t", key: .string, value: .string).suppress(.untilWindowCloses)
+        let error = try #require(throws: StreamsError.self) { try builder.build() }
+        #expect(error.code == .invalidTopology)
+    }
+}

@@ -48,7 +48,9 @@ public struct Suppressed: Sendable, Hashable {
 
     /// Only each window's final result, with a bounded buffer (which must shut down when
     /// full, as emitting early would break "final").
-    public static func untilWindowCloses(_ buffer: BufferConfig) -> Suppressed { Suppressed(mode: .untilWindowCloses, buffer: buffer) }
+    public static func untilWindowCloses(_ buffer: BufferConfig) -> Suppressed {
+        Suppressed(mode: .untilWindowCloses, buffer: buffer.shutDownWhenFull())
+    }
 
     /// The latest update per key once it is `limit` older than stream time (rate limiting).
     public static func untilTimeLimit(_ limit: Duration, _ buffer: BufferConfig = .unbounded) -> Suppressed {

@@ -17,7 +17,7 @@ public struct KTable<Key, Value> {
     public var queryableStoreName: String? { node.queryable ? node.storeName : nil }
 
     func derived<V>(_ name: String, value: Serde<V>?, node: TableNode) -> KTable<Key, V> {
-        KTable<Key, V>(builder: builder, name: name, keySerde: keySerde, valueSerde: value, node: node)
+        KTable<Key, V>(builder: builder, name: name, keySerde: keySerde, valueSerde: value, node: node, windowGraceMs: windowGraceMs)
     }
 
     /// Adds the store for a materialized operator and returns its name and node.

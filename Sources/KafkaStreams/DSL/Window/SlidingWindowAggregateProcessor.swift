@@ -34,6 +34,17 @@ final class SlidingWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
         let t = record.timestamp
         let d = windows.differenceMs
         let streamTime = context.currentStreamTime
+        // Every window of this record (the latest being its right window) has closed.
+        guard streamTime <= t + 1 + d + windows.graceMs else {
+            context.task.dropRecord(
+                reason: .lateRecord, node: context.nodeName,
+                message: "every sliding window of a record at \(t) closed at stream time \(streamTime)", level: .debug)
+            return
+        }
+        if t < d {
+            try processEarly(record, streamTime: streamTime)
+            return
+        }
         var startTimes = Set<Int64>()
         var leftAggregate: ValueAndTimestamp<Aggregate>?
         var rightAggregate: ValueAndTimestamp<Aggregate>?
@@ -76,12 +87,53 @@ final class SlidingWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
             try update(Window(start: max(0, t - d), end: t), seed, record, streamTime)
         }
         if !rightExists, let right = rightAggregate, right.timestamp > t {
-            let window = Window(start: t + 1, end: t + 1 + d)
-            try store.put(record.key, right, windowStart: window.start)
-            try context.forward(
-                Record(key: Windowed(key: record.key, window: window), value: Change(right.value, nil), timestamp: right.timestamp,
-                       headers: record.headers))
+            try createRightWindow(of: record, right)
         }
+    }
+
+    /// A record's right window `[t + 1, t + 1 + d]`, holding the records after it.
+    private func createRightWindow(of record: Record<Key, Value>, _ aggregate: ValueAndTimestamp<Aggregate>) throws {
+        let window = Window(start: record.timestamp + 1, end: record.timestamp + 1 + windows.differenceMs)
+        try store.put(record.key, aggregate, windowStart: window.start)
+        try context.forward(
+            Record(
+                key: Windowed(key: record.key, window: window), value: Change(aggregate.value, nil), timestamp: aggregate.timestamp,
+                headers: record.headers))
+    }
+
+    /// Records earlier than the difference cannot have a left window `[t - d, t]`: they
+    /// share one window `[0, d]` (Kafka Streams' `processEarly`), plus right windows.
+    private func processEarly(_ record: Record<Key, Value>, streamTime: Int64) throws {
+        let t = record.timestamp
+        let d = windows.differenceMs
+        var combined: KeyValue<Int64, ValueAndTimestamp<Aggregate>>?
+        var rightAggregate: ValueAndTimestamp<Aggregate>?
+        var rightExists = false
+        var startTimes = Set<Int64>()
+        var previousTimestamp: Int64?
+        let existing = try store.fetch(record.key, from: 0, to: t + 1)
+        while let window = try existing.next() {
+            let start = window.key
+            startTimes.insert(start)
+            if start == 0 {
+                combined = window
+                if window.value.timestamp < t { previousTimestamp = window.value.timestamp }
+            } else if start <= t {
+                rightAggregate = window.value
+                try update(Window(start: start, end: start + d), window.value, record, streamTime)
+            } else if start == t + 1 {
+                rightExists = true
+            }
+        }
+        if rightAggregate == nil, let combined, combined.value.timestamp > t { rightAggregate = combined.value }
+        if !rightExists, let right = rightAggregate, right.timestamp > t { try createRightWindow(of: record, right) }
+        if let previous = previousTimestamp, !startTimes.contains(previous + 1) {
+            try update(
+                Window(start: previous + 1, end: previous + 1 + d), initializer().map { ValueAndTimestamp($0, timestamp: t) }, record,
+                streamTime)
+        }
+        try update(
+            Window(start: 0, end: d), combined?.value ?? initializer().map { ValueAndTimestamp($0, timestamp: t) }, record, streamTime)
     }
 
     private func update(_ window: Window, _ current: ValueAndTimestamp<Aggregate>?, _ record: Record<Key, Value>, _ streamTime: Int64) throws {

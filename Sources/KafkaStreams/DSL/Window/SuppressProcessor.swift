@@ -117,9 +117,15 @@ extension KTable {
         let name = builder.name(named, "KTABLE-SUPPRESS-")
         let parent = self.name
         let grace = windowGraceMs ?? 0
+        let windowed = windowGraceMs != nil
         let keySerde = self.keySerde
         let valueSerde = self.valueSerde
         builder.add(name, parents: [parent]) { topology in
+            if case .untilWindowCloses = suppressed.mode, !windowed {
+                throw StreamsError(
+                    .invalidTopology, "suppress(.untilWindowCloses) at \(name) needs a windowed aggregation's table",
+                    context: .init(node: name))
+            }
             let (k, v) = try KStream<Key, Value>.requireSerdes(keySerde, valueSerde, node: name, purpose: "suppress \(name)")
             topology.addProcessor(name, parents: [parent]) {
                 SuppressProcessor<Key, Value>(

@@ -150,7 +150,10 @@ final class SessionWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
         let key = Windowed(key: record.key, window: merged)
         try store.put(key, result)
         if emit == .onWindowUpdate {
-            try context.forward(Record(key: key, value: Change(result, nil), timestamp: merged.end, headers: record.headers))
+            // An update in place of one session carries that session's old value.
+            let inPlace = overlapping.count == 1 && overlapping.first?.key.window == merged ? overlapping.first?.value : nil
+            try context.forward(
+                Record(key: key, value: Change(result, sendOldValues ? inPlace : nil), timestamp: merged.end, headers: record.headers))
         }
     }
 
