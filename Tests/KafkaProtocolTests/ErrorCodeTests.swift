@@ -75,7 +75,9 @@ struct ErrorCodeTests {
         let fromWire = KafkaError(code: 29, message: "Not authorized to access topics: [secret]", topic: "secret")
         #expect(fromWire.code == .topicAuthorizationFailed)
         #expect(!fromWire.isRetriable)
-        #expect(fromWire.description.contains("TOPIC_AUTHORIZATION_FAILED (29) for secret: Not authorized to access topics: [secret]"))
+        #expect(
+            fromWire.description.contains("TOPIC_AUTHORIZATION_FAILED (29) for secret: Not authorized to access topics: [secret]")
+        )
         let unknown = KafkaError(code: 500)
         #expect(unknown.description.hasPrefix("UNKNOWN_500 (500)"))
     }

@@ -41,14 +41,22 @@ private func readAll(_ data: ByteBuffer) throws -> (entries: [RecordSetEntry], r
 /// time 1_650_000_000_000 (CRC recomputed). `v0LZ4BrokenChecksum` carries the wrong LZ4
 /// header checksum of Kafka 0.8/0.9 (kafka-python's `lz4_encode_old_kafka`).
 private enum KafkaPythonMessageSets {
-    static let v0Plain = "AAAAAAAAAAoAAAAe2Ft8FQAAAAAAAmswAAAADmxlZ2FjeSB2YWx1ZSAwAAAAAAAAAAsAAAAqbXbZLQAA/////wAAABxsZWdhY3kgdmFsdWUgMWxlZ2FjeSB2YWx1ZSAxAAAAAAAAAAwAAAAQiyPj2gAAAAAAAmsy/////w=="
-    static let v1Plain = "AAAAAAAAABQAAAAms3ASXQEAAAABdIdugAAAAAACazAAAAAObGVnYWN5IHZhbHVlIDAAAAAAAAAAFQAAADI2B8dCAQAAAAF0h26ACv////8AAAAcbGVnYWN5IHZhbHVlIDFsZWdhY3kgdmFsdWUgMQAAAAAAAAAWAAAAGNRP4EUBAAAAAXSHboAUAAAAAmsy/////w=="
-    static let v0Gzip = "AAAAAAAAACAAAABn098phQAB/////wAAAFkfiwgAkRECawL/Y2AAAzkQvhFdIwrmMWUbAEm+nNT0xORKhbLEnNJUBQOIQgZ5INbKLbupy8DwHwiAPBkUdYaoPKguBSAW6FZ+fAtqvhFILwATeb/sfAAAAA=="
-    static let v1Gzip = "AAAAAAAAACoAAAB4LSpawAEBAAAAAAAAAAD/////AAAAYh+LCACREQJrAv9jYIADtc0FQrGMQAZjSXteA0iEKdsASPLlpKYnJlcqlCXmlKYqGEBVgxQambEfd4Lr4PoPBECODIp6Q1QeVDcTEEtc8X/gCtctArbPCGQGAO7+bXyUAAAA"
-    static let v1Snappy = "AAAAAAAAADQAAACVV7xkHgECAAAAAAAAAAD/////AAAAf4JTTkFQUFkAAAAAAQAAAAEAAABrlAEAABkBNCazcBJdAQAAAAF0h26AARhMAmswAAAADmxlZ2FjeSB2YWx1ZSABEgEBASkQMjYHx0IBCQUyIAr/////AAAAHDIwAAAxNg4AATssAAAAAgAAABjUT+BFFT4oFAAAAAJrMv////8="
-    static let v0LZ4BrokenChecksum = "AAAAAAAAAD4AAAB9cXanjwAD/////wAAAG8EIk0YYEAaYAAAABIAAQCRPAAAAB7YW3wVDwDwBQJrMAAAAA5sZWdhY3kgdmFsdWUgEgAAAgD5BD0AAAAqbXbZLQAA/////wAAABwoABoxDgAAMwDBAAAAPgAAABCLI+PaDgBwAmsy/////wAAAAA="
-    static let v1LZ4 = "AAAAAAAAAEgAAACZGshkMAEDAAAAAAAAAAD/////AAAAgwQiTRhoQJQAAAAAAAAA8WwAAAAWAAEA4CazcBJdAQAAAAF0h26AGADwBQJrMAAAAA5sZWdhY3kgdmFsdWUgEgAAAgAAKQBQMjYHx0IJAAEyAJkK/////wAAABwwABoxDgAAOwDFAAAAAgAAABjUT+BFPgCwFAAAAAJrMv////8AAAAA"
-    static let v1GzipLogAppendTime = "AAAAAAAAAFIAAAB493P9SwEJAAABgCup9AD/////AAAAYh+LCACREQJrAv9jYIADtc0FQrGMQAZjSXteA0iEKdsASPLlpKYnJlcqlCXmlKYqGEBVgxQambEfd4Lr4PoPBECODIp6Q1QeVDcTEEtc8X/gCtctArbPCGQGAO7+bXyUAAAA"
+    static let v0Plain =
+        "AAAAAAAAAAoAAAAe2Ft8FQAAAAAAAmswAAAADmxlZ2FjeSB2YWx1ZSAwAAAAAAAAAAsAAAAqbXbZLQAA/////wAAABxsZWdhY3kgdmFsdWUgMWxlZ2FjeSB2YWx1ZSAxAAAAAAAAAAwAAAAQiyPj2gAAAAAAAmsy/////w=="
+    static let v1Plain =
+        "AAAAAAAAABQAAAAms3ASXQEAAAABdIdugAAAAAACazAAAAAObGVnYWN5IHZhbHVlIDAAAAAAAAAAFQAAADI2B8dCAQAAAAF0h26ACv////8AAAAcbGVnYWN5IHZhbHVlIDFsZWdhY3kgdmFsdWUgMQAAAAAAAAAWAAAAGNRP4EUBAAAAAXSHboAUAAAAAmsy/////w=="
+    static let v0Gzip =
+        "AAAAAAAAACAAAABn098phQAB/////wAAAFkfiwgAkRECawL/Y2AAAzkQvhFdIwrmMWUbAEm+nNT0xORKhbLEnNJUBQOIQgZ5INbKLbupy8DwHwiAPBkUdYaoPKguBSAW6FZ+fAtqvhFILwATeb/sfAAAAA=="
+    static let v1Gzip =
+        "AAAAAAAAACoAAAB4LSpawAEBAAAAAAAAAAD/////AAAAYh+LCACREQJrAv9jYIADtc0FQrGMQAZjSXteA0iEKdsASPLlpKYnJlcqlCXmlKYqGEBVgxQambEfd4Lr4PoPBECODIp6Q1QeVDcTEEtc8X/gCtctArbPCGQGAO7+bXyUAAAA"
+    static let v1Snappy =
+        "AAAAAAAAADQAAACVV7xkHgECAAAAAAAAAAD/////AAAAf4JTTkFQUFkAAAAAAQAAAAEAAABrlAEAABkBNCazcBJdAQAAAAF0h26AARhMAmswAAAADmxlZ2FjeSB2YWx1ZSABEgEBASkQMjYHx0IBCQUyIAr/////AAAAHDIwAAAxNg4AATssAAAAAgAAABjUT+BFFT4oFAAAAAJrMv////8="
+    static let v0LZ4BrokenChecksum =
+        "AAAAAAAAAD4AAAB9cXanjwAD/////wAAAG8EIk0YYEAaYAAAABIAAQCRPAAAAB7YW3wVDwDwBQJrMAAAAA5sZWdhY3kgdmFsdWUgEgAAAgD5BD0AAAAqbXbZLQAA/////wAAABwoABoxDgAAMwDBAAAAPgAAABCLI+PaDgBwAmsy/////wAAAAA="
+    static let v1LZ4 =
+        "AAAAAAAAAEgAAACZGshkMAEDAAAAAAAAAAD/////AAAAgwQiTRhoQJQAAAAAAAAA8WwAAAAWAAEA4CazcBJdAQAAAAF0h26AGADwBQJrMAAAAA5sZWdhY3kgdmFsdWUgEgAAAgAAKQBQMjYHx0IJAAEyAJkK/////wAAABwwABoxDgAAOwDFAAAAAgAAABjUT+BFPgCwFAAAAAJrMv////8AAAAA"
+    static let v1GzipLogAppendTime =
+        "AAAAAAAAAFIAAAB493P9SwEJAAABgCup9AD/////AAAAYh+LCACREQJrAv9jYIADtc0FQrGMQAZjSXteA0iEKdsASPLlpKYnJlcqlCXmlKYqGEBVgxQambEfd4Lr4PoPBECODIp6Q1QeVDcTEEtc8X/gCtctArbPCGQGAO7+bXyUAAAA"
 }
 
 /// The three messages of every fixture.
@@ -74,7 +82,8 @@ struct LegacyMessageSetTests {
         #expect(entries.count == fixture.entries, "\(fixture.name)")
         #expect(entries.allSatisfy { $0.magic == fixture.magic && !$0.isControl && !$0.isTransactional })
         #expect(entries.last?.nextOffset == fixture.firstOffset + 3)
-        #expect(records.map(\.offset) == [fixture.firstOffset, fixture.firstOffset + 1, fixture.firstOffset + 2], "\(fixture.name)")
+        #expect(
+            records.map(\.offset) == [fixture.firstOffset, fixture.firstOffset + 1, fixture.firstOffset + 2], "\(fixture.name)")
         #expect(records.map { $0.key.map { String(buffer: $0) } } == expectedKeys)
         #expect(records.map { $0.value.map { String(buffer: $0) } } == expectedValues)
         #expect(records.allSatisfy { $0.headers.isEmpty })
@@ -109,7 +118,9 @@ struct LegacyMessageSetTests {
         #expect(message.timestamp == 1_600_000_000_000)
         #expect(message.key == ByteBuffer(string: "k0"))
         #expect(message.value == ByteBuffer(string: "legacy value 0"))
-        #expect(message.crc == CRC32.checksum(message.bytes.getSlice(at: message.bytes.readerIndex + 16, length: message.sizeInBytes - 16)!))
+        #expect(
+            message.crc
+                == CRC32.checksum(message.bytes.getSlice(at: message.bytes.readerIndex + 16, length: message.sizeInBytes - 16)!))
         #expect(message.sizeInBytes == 50)
         #expect(data.readableBytes == buffer(base64: KafkaPythonMessageSets.v1Plain).readableBytes - 50)
     }
@@ -119,7 +130,9 @@ struct LegacyMessageSetTests {
         var data = buffer(base64: KafkaPythonMessageSets.v0LZ4BrokenChecksum)
         let wrapper = try LegacyMessage(decoding: &data)
         #expect(protocolErrorCode { _ = try CompressionCodec.lz4.decompress(wrapper.value!, maxSize: 1 << 20) } == .corrupt)
-        #expect(try CompressionCodec.lz4.decompress(wrapper.value!, maxSize: 1 << 20, lenientLZ4HeaderChecksum: true).readableBytes > 0)
+        #expect(
+            try CompressionCodec.lz4.decompress(wrapper.value!, maxSize: 1 << 20, lenientLZ4HeaderChecksum: true).readableBytes
+                > 0)
     }
 
     @Test("legacy messages and v2 batches mix in one record set")

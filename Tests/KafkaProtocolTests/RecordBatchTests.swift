@@ -70,12 +70,18 @@ private func expectFixtureRecords(_ records: [BatchRecord], sourceLocation: Sour
 /// with its reader) holding `fixtureRecords`; compressed with python-snappy, lz4 (linked
 /// blocks, content size) and zstandard.
 private enum KafkaPythonBatches {
-    static let none = "AAAAAAAAAAAAAAHOAAAAAAJAE8b+AAAAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABSQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASZ2YWx1ZSB3aXRoIG51bGwga2V5BAp0cmFjZQZhYmMKZW1wdHkBFgATBAprZXktMgEAMADIAQYAAAIYw7xuaWNvZGUt4piDBgABAvAEAGQICmtleS002AR4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHgA"
-    static let gzip = "AAAAAAAAAAAAAACxAAAAAAKGKVAMAAEAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABR+LCACREQJrAv9TYWBg4MpOrdQ14CtLzClN1TVgCGHgYmJUA/MUyjNLMhTySnNyFIBqWLhKihKTU9kSk5K5UnMLSioZxRiEWcC6jRgZDBhOMLIxMDBJHN6Tl5mcn5Kq+2hGMxsDI9MHFoYUDrAqkxssFaOAaMAAAFmnCHudAQAA"
-    static let snappy = "AAAAAAAAAAAAAADIAAAAAALR79ZlAAIAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABYJTTkFQUFkAAAAAAQAAAAEAAACDnQNgJAAAAAprZXktMA52YWx1ZS0wAFQACgIBJgUOkCB3aXRoIG51bGwga2V5BAp0cmFjZQZhYmMKZW1wdHkBFgATBAoBPqgyAQAwAMgBBgAAAhjDvG5pY29kZS3imIMGAAEC8AQAZAgKa2V5LTTYBHh4/gIA/gIA/gIA/gIApgIAAAA="
-    static let lz4 = "AAAAAAAAAAAAAADBAAAAAAJmQZHqAAMAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABQQiTRhoQJ0BAAAAAAAA23kAAADxCiQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASYOAPEVIHdpdGggbnVsbCBrZXkECnRyYWNlBmFiYwplbXB0eQEWABMEPgDxEjIBADAAyAEGAAACGMO8bmljb2RlLeKYgwYAAQLwBABkCCYATzTYBHgBAP8VUHh4eHgAAAAAAA=="
-    static let zstd = "AAAAAAAAAAAAAACuAAAAAAJ2tap5AAQAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABSi1L/1gnQCdAwA0BiQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASYgd2l0aCBudWxsIGtleQQKdHJhY2UGYWJjCmVtcHR5ARYAEwQyAQAwAMgBBgAAAhjDvG5pY29kZS3imIMGAAEC8AQAZAg02AR4AAQAKDhFklQeg3CvaOcY"
-    static let transactional = "AAAAAAAAAAAAAAHOAAAAAAKmuTJjABAAAAAEAAABi8/laAAAAAGLz+VoZAAAAAAAABCSAAcAAABkAAAABSQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASZ2YWx1ZSB3aXRoIG51bGwga2V5BAp0cmFjZQZhYmMKZW1wdHkBFgATBAprZXktMgEAMADIAQYAAAIYw7xuaWNvZGUt4piDBgABAvAEAGQICmtleS002AR4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHgA"
+    static let none =
+        "AAAAAAAAAAAAAAHOAAAAAAJAE8b+AAAAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABSQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASZ2YWx1ZSB3aXRoIG51bGwga2V5BAp0cmFjZQZhYmMKZW1wdHkBFgATBAprZXktMgEAMADIAQYAAAIYw7xuaWNvZGUt4piDBgABAvAEAGQICmtleS002AR4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHgA"
+    static let gzip =
+        "AAAAAAAAAAAAAACxAAAAAAKGKVAMAAEAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABR+LCACREQJrAv9TYWBg4MpOrdQ14CtLzClN1TVgCGHgYmJUA/MUyjNLMhTySnNyFIBqWLhKihKTU9kSk5K5UnMLSioZxRiEWcC6jRgZDBhOMLIxMDBJHN6Tl5mcn5Kq+2hGMxsDI9MHFoYUDrAqkxssFaOAaMAAAFmnCHudAQAA"
+    static let snappy =
+        "AAAAAAAAAAAAAADIAAAAAALR79ZlAAIAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABYJTTkFQUFkAAAAAAQAAAAEAAACDnQNgJAAAAAprZXktMA52YWx1ZS0wAFQACgIBJgUOkCB3aXRoIG51bGwga2V5BAp0cmFjZQZhYmMKZW1wdHkBFgATBAoBPqgyAQAwAMgBBgAAAhjDvG5pY29kZS3imIMGAAEC8AQAZAgKa2V5LTTYBHh4/gIA/gIA/gIA/gIApgIAAAA="
+    static let lz4 =
+        "AAAAAAAAAAAAAADBAAAAAAJmQZHqAAMAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABQQiTRhoQJ0BAAAAAAAA23kAAADxCiQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASYOAPEVIHdpdGggbnVsbCBrZXkECnRyYWNlBmFiYwplbXB0eQEWABMEPgDxEjIBADAAyAEGAAACGMO8bmljb2RlLeKYgwYAAQLwBABkCCYATzTYBHgBAP8VUHh4eHgAAAAAAA=="
+    static let zstd =
+        "AAAAAAAAAAAAAACuAAAAAAJ2tap5AAQAAAAEAAABi8/laAAAAAGLz+VoZP//////////////////AAAABSi1L/1gnQCdAwA0BiQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASYgd2l0aCBudWxsIGtleQQKdHJhY2UGYWJjCmVtcHR5ARYAEwQyAQAwAMgBBgAAAhjDvG5pY29kZS3imIMGAAEC8AQAZAg02AR4AAQAKDhFklQeg3CvaOcY"
+    static let transactional =
+        "AAAAAAAAAAAAAAHOAAAAAAKmuTJjABAAAAAEAAABi8/laAAAAAGLz+VoZAAAAAAAABCSAAcAAABkAAAABSQAAAAKa2V5LTAOdmFsdWUtMABUAAoCASZ2YWx1ZSB3aXRoIG51bGwga2V5BAp0cmFjZQZhYmMKZW1wdHkBFgATBAprZXktMgEAMADIAQYAAAIYw7xuaWNvZGUt4piDBgABAvAEAGQICmtleS002AR4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHgA"
 }
 
 @Suite("Record batches (magic 2)")
@@ -207,11 +213,14 @@ struct RecordBatchTests {
 
     // MARK: - round trips
 
-    @Test("round trip of 1000 records with headers through every codec", arguments: [CompressionCodec.none, .gzip, .snappy, .lz4, .zstd])
+    @Test(
+        "round trip of 1000 records with headers through every codec",
+        arguments: [CompressionCodec.none, .gzip, .snappy, .lz4, .zstd])
     func roundTrip(codec: CompressionCodec) throws {
         var builder = RecordBatchBuilder(baseOffset: 5000, compression: codec, producerId: 9, producerEpoch: 2, baseSequence: 77)
         for i in 0..<1000 {
-            let headers: [(key: String, value: ByteBuffer?)] = i % 3 == 0 ? [(key: "n", value: bytes("\(i)")), (key: "null", value: nil)] : []
+            let headers: [(key: String, value: ByteBuffer?)] =
+                i % 3 == 0 ? [(key: "n", value: bytes("\(i)")), (key: "null", value: nil)] : []
             builder.append(
                 timestamp: 1_000_000 + Int64(i % 17) * 3 - 20, key: i % 10 == 0 ? nil : bytes("key-\(i)"),
                 value: i % 13 == 0 ? nil : bytes(String(repeating: "value \(i) ", count: i % 7 + 1)), headers: headers)
@@ -289,7 +298,8 @@ struct RecordBatchTests {
         builder.append(timestamp: 100, key: bytes("k"), value: bytes("v"))
         let before = builder.sizeInBytes
         let predicted = builder.encodedSize(timestamp: 5000, keySize: nil, valueSize: 200, headersSize: 4, headerCount: 1)
-        builder.append(timestamp: 5000, key: nil, value: ByteBuffer(repeating: 1, count: 200), headers: [(key: "h", value: bytes("v"))])
+        builder.append(
+            timestamp: 5000, key: nil, value: ByteBuffer(repeating: 1, count: 200), headers: [(key: "h", value: bytes("v"))])
         #expect(builder.sizeInBytes - before == predicted)
     }
 
@@ -317,9 +327,11 @@ struct RecordBatchTests {
     func badControlRecords() {
         #expect(protocolErrorCode { _ = try ControlRecordType(key: ByteBuffer(bytes: [0, 0, 1])) } == .invalidValue)
         #expect(protocolErrorCode { _ = try ControlRecordType(key: ByteBuffer(bytes: [0xFF, 0xFF, 0, 1])) } == .invalidValue)
-        let shortValue = BatchRecord(offset: 0, timestamp: 0, key: ControlRecordType.commit.key, value: ByteBuffer(bytes: [0, 0, 0]))
+        let shortValue = BatchRecord(
+            offset: 0, timestamp: 0, key: ControlRecordType.commit.key, value: ByteBuffer(bytes: [0, 0, 0]))
         #expect(protocolErrorCode { _ = try EndTransactionMarker(record: shortValue) } == .invalidValue)
-        let leaderChange = BatchRecord(offset: 0, timestamp: 0, key: ControlRecordType.leaderChange.key, value: ByteBuffer(bytes: [0, 0, 0, 0, 0, 0]))
+        let leaderChange = BatchRecord(
+            offset: 0, timestamp: 0, key: ControlRecordType.leaderChange.key, value: ByteBuffer(bytes: [0, 0, 0, 0, 0, 0]))
         #expect(protocolErrorCode { _ = try EndTransactionMarker(record: leaderChange) } == .invalidValue)
         #expect(ControlRecordType(rawValue: 9).description == "UNKNOWN(9)")
     }
@@ -445,7 +457,8 @@ struct RecordBatchTests {
 
     @Test("random damage to batches throws ProtocolError or decodes, never crashes", arguments: ["none", "gzip", "lz4"])
     func fuzz(fixture: String) throws {
-        let original = buffer(base64: ["none": KafkaPythonBatches.none, "gzip": KafkaPythonBatches.gzip, "lz4": KafkaPythonBatches.lz4][fixture]!)
+        let original = buffer(
+            base64: ["none": KafkaPythonBatches.none, "gzip": KafkaPythonBatches.gzip, "lz4": KafkaPythonBatches.lz4][fixture]!)
         var state: UInt64 = 0xDEAD_BEEF
         func random() -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

@@ -145,7 +145,8 @@ enum LZ4 {
                 guard actual == expected else { throw ProtocolError(.corrupt, "lz4 content checksum does not match") }
             }
             if let contentSize, UInt64(output.written - frameStart) != contentSize {
-                throw ProtocolError(.corrupt, "lz4 frame holds \(output.written - frameStart) bytes, its header says \(contentSize)")
+                throw ProtocolError(
+                    .corrupt, "lz4 frame holds \(output.written - frameStart) bytes, its header says \(contentSize)")
             }
         }
     }

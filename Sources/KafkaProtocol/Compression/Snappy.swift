@@ -55,7 +55,8 @@ enum Snappy {
             let length = Int(Int32(bigEndian: input.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
             offset += 4
             guard length >= 0, length <= input.count - offset else {
-                throw ProtocolError(.corrupt, "snappy block of \(length) bytes does not fit in the \(input.count - offset) bytes left")
+                throw ProtocolError(
+                    .corrupt, "snappy block of \(length) bytes does not fit in the \(input.count - offset) bytes left")
             }
             try decompressBlock(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + length)]), into: &output)
             offset += length

@@ -92,7 +92,8 @@ struct CRCTables: Sendable {
             var n = bytes.count
             while n >= 8 {
                 let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) ^ UInt64(c)
-                c = t[0x700 | Int(w & 0xFF)] ^ t[0x600 | Int((w >> 8) & 0xFF)]
+                c =
+                    t[0x700 | Int(w & 0xFF)] ^ t[0x600 | Int((w >> 8) & 0xFF)]
                     ^ t[0x500 | Int((w >> 16) & 0xFF)] ^ t[0x400 | Int((w >> 24) & 0xFF)]
                     ^ t[0x300 | Int((w >> 32) & 0xFF)] ^ t[0x200 | Int((w >> 40) & 0xFF)]
                     ^ t[0x100 | Int((w >> 48) & 0xFF)] ^ t[Int(w >> 56)]

@@ -117,8 +117,9 @@ public struct LegacyMessage: Sendable {
         maxDecompressedSize: Int = CompressionCodec.defaultMaxDecompressedSize,
         verifyChecksums: Bool = true
     ) throws -> RecordIterator {
-        RecordIterator(legacy: try LegacyRecordDecoder(
-            message: self, maxDecompressedSize: maxDecompressedSize, verifyChecksums: verifyChecksums))
+        RecordIterator(
+            legacy: try LegacyRecordDecoder(
+                message: self, maxDecompressedSize: maxDecompressedSize, verifyChecksums: verifyChecksums))
     }
 
     /// The message as a record (plain messages; a wrapper's own key and value otherwise).
@@ -150,7 +151,10 @@ struct LegacyRecordDecoder: Sendable {
         }
         let codec = message.compression
         guard codec == .gzip || codec == .snappy || codec == .lz4 else {
-            throw ProtocolError(.invalidValue, "legacy message at offset \(message.offset) uses codec \(codec.name), which magic \(message.magic) does not allow")
+            throw ProtocolError(
+                .invalidValue,
+                "legacy message at offset \(message.offset) uses codec \(codec.name), which magic \(message.magic) does not allow"
+            )
         }
         guard let value = message.value else {
             throw ProtocolError(.corrupt, "compressed legacy message at offset \(message.offset) has a null value")
@@ -166,7 +170,8 @@ struct LegacyRecordDecoder: Sendable {
                     let size = scan.getInteger(at: scan.readerIndex + 8, as: Int32.self), size >= 0,
                     scan.readableBytes >= LegacyMessage.logOverhead + Int(size)
                 else {
-                    throw ProtocolError(.corrupt, "compressed legacy message at offset \(message.offset) holds a truncated inner message")
+                    throw ProtocolError(
+                        .corrupt, "compressed legacy message at offset \(message.offset) holds a truncated inner message")
                 }
                 last = relative
                 scan.moveReaderIndex(forwardBy: LegacyMessage.logOverhead + Int(size))
@@ -190,7 +195,8 @@ struct LegacyRecordDecoder: Sendable {
             throw ProtocolError(.corrupt, "compressed legacy message holds a truncated inner message: \(error.message)")
         }
         guard message.magic == wrapperMagic else {
-            throw ProtocolError(.corrupt, "inner legacy message has magic \(message.magic) inside a wrapper of magic \(wrapperMagic)")
+            throw ProtocolError(
+                .corrupt, "inner legacy message has magic \(message.magic) inside a wrapper of magic \(wrapperMagic)")
         }
         guard message.compression == .none else {
             throw ProtocolError(.corrupt, "compressed legacy message holds another compressed message")

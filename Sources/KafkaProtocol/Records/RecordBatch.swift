@@ -96,7 +96,8 @@ public struct RecordBatch: Sendable {
             throw ProtocolError.truncated("record batch header", need: Self.logOverhead, have: buffer.readableBytes)
         }
         guard length >= Int32(Self.headerSize - Self.logOverhead) else {
-            throw ProtocolError(.corrupt, "record batch length \(length) is below the minimum \(Self.headerSize - Self.logOverhead)")
+            throw ProtocolError(
+                .corrupt, "record batch length \(length) is below the minimum \(Self.headerSize - Self.logOverhead)")
         }
         let total = Self.logOverhead + Int(length)
         guard let bytes = buffer.getSlice(at: start, length: total) else {
@@ -167,10 +168,11 @@ public struct RecordBatch: Sendable {
         } else {
             data = try CompressionCodec(compression).decompress(recordsData, maxSize: maxDecompressedSize)
         }
-        return RecordIterator(batch: BatchRecordDecoder(
-            data: data, remaining: Int(recordCount), baseOffset: baseOffset,
-            baseTimestamp: baseTimestamp,
-            logAppendTime: timestampType == .logAppendTime ? maxTimestamp : nil))
+        return RecordIterator(
+            batch: BatchRecordDecoder(
+                data: data, remaining: Int(recordCount), baseOffset: baseOffset,
+                baseTimestamp: baseTimestamp,
+                logAppendTime: timestampType == .logAppendTime ? maxTimestamp : nil))
     }
 
     /// All records of the batch in an array (allocates; iterate for the hot path).
@@ -207,30 +209,32 @@ struct BatchRecordDecoder: Sendable {
         var headerCount: Int32 = 0
     }
 
+    @inline(__always)
     mutating func next() throws -> BatchRecord? {
         guard remaining > 0 else {
             if data.readableBytes != 0 {
-                throw ProtocolError(.corrupt, "\(data.readableBytes) bytes follow the last record of the batch at offset \(baseOffset)")
+                throw ProtocolError(
+                    .corrupt, "\(data.readableBytes) bytes follow the last record of the batch at offset \(baseOffset)")
             }
             return nil
         }
         let layout = try data.withUnsafeReadableBytes { try Self.parse($0) }
         let start = data.readerIndex
-        let key = layout.keyLength < 0 ? nil : data.getSlice(at: start + layout.keyStart, length: Int(layout.keyLength))
-        let value = layout.valueLength < 0 ? nil : data.getSlice(at: start + layout.valueStart, length: Int(layout.valueLength))
-        let headers: RecordHeaders =
-            layout.headerCount == 0
-            ? .empty
-            : RecordHeaders(
-                uncheckedBytes: data.getSlice(at: start + layout.headersStart, length: layout.headersLength)!,
-                count: Int(layout.headerCount))
-        data.moveReaderIndex(forwardBy: layout.size)
-        remaining -= 1
+        defer {
+            data.moveReaderIndex(forwardBy: layout.size)
+            remaining -= 1
+        }
         return BatchRecord(
             offset: baseOffset &+ Int64(layout.offsetDelta),
             timestamp: logAppendTime ?? (baseTimestamp &+ layout.timestampDelta),
             timestampType: logAppendTime == nil ? .createTime : .logAppendTime,
-            key: key, value: value, headers: headers)
+            key: layout.keyLength < 0 ? nil : data.getSlice(at: start + layout.keyStart, length: Int(layout.keyLength)),
+            value: layout.valueLength < 0 ? nil : data.getSlice(at: start + layout.valueStart, length: Int(layout.valueLength)),
+            headers: layout.headerCount == 0
+                ? RecordHeaders()
+                : RecordHeaders(
+                    uncheckedBytes: data.getSlice(at: start + layout.headersStart, length: layout.headersLength)!,
+                    count: Int(layout.headerCount)))
     }
 
     /// Parses the record at the start of `raw`, checking every length.
@@ -241,7 +245,8 @@ struct BatchRecordDecoder: Sendable {
         let bodySize = try r.varInt("record length")
         guard bodySize >= 0 else { throw ProtocolError(.invalidValue, "record length \(bodySize) is negative") }
         guard Int(bodySize) <= r.remaining else {
-            throw ProtocolError(.corrupt, "record of \(bodySize) bytes does not fit in the \(r.remaining) bytes left in its batch")
+            throw ProtocolError(
+                .corrupt, "record of \(bodySize) bytes does not fit in the \(r.remaining) bytes left in its batch")
         }
         r.end = r.position + Int(bodySize)
         layout.size = r.end
@@ -249,7 +254,9 @@ struct BatchRecordDecoder: Sendable {
         layout.timestampDelta = try r.varLong("record timestamp delta")
         layout.offsetDelta = try r.varInt("record offset delta")
         layout.keyLength = try r.varInt("record key length")
-        guard layout.keyLength >= -1 else { throw ProtocolError(.invalidValue, "record key length \(layout.keyLength) is invalid") }
+        guard layout.keyLength >= -1 else {
+            throw ProtocolError(.invalidValue, "record key length \(layout.keyLength) is invalid")
+        }
         layout.keyStart = r.position
         if layout.keyLength > 0 { try r.skip(Int(layout.keyLength), "record key") }
         layout.valueLength = try r.varInt("record value length")
@@ -259,7 +266,9 @@ struct BatchRecordDecoder: Sendable {
         layout.valueStart = r.position
         if layout.valueLength > 0 { try r.skip(Int(layout.valueLength), "record value") }
         layout.headerCount = try r.varInt("record header count")
-        guard layout.headerCount >= 0 else { throw ProtocolError(.invalidValue, "record header count \(layout.headerCount) is negative") }
+        guard layout.headerCount >= 0 else {
+            throw ProtocolError(.invalidValue, "record header count \(layout.headerCount) is negative")
+        }
         layout.headersStart = r.position
         try RecordHeaders.skipHeaders(&r, count: Int(layout.headerCount))
         layout.headersLength = r.position - layout.headersStart

@@ -111,8 +111,15 @@ public struct RecordBatchBuilder: Sendable {
             size += ByteBuffer.varIntSize(Int32(keySize)) + keySize
             size += Self.bytesFieldSize(header.value?.readableBytes)
         }
-        appendRecord(timestamp: timestamp, key: key, value: value, headerCount: headers.count, headersSize: size) { buffer in
-            for header in headers { RecordHeaders.write(key: header.key, value: header.value, into: &buffer) }
+        appendRecord(timestamp: timestamp, key: key, value: value, headerCount: headers.count, headersSize: size) { writer in
+            for header in headers {
+                var key = header.key
+                key.withUTF8 { utf8 in
+                    writer.varInt(Int32(truncatingIfNeeded: utf8.count))
+                    writer.bytes(UnsafeRawBufferPointer(utf8))
+                }
+                Self.write(header.value, into: &writer)
+            }
         }
     }
 
@@ -122,8 +129,8 @@ public struct RecordBatchBuilder: Sendable {
         appendRecord(
             timestamp: timestamp, key: key, value: value, headerCount: headers.count,
             headersSize: headers.encodedBytes.readableBytes
-        ) { buffer in
-            buffer.writeImmutableBuffer(headers.encodedBytes)
+        ) { writer in
+            headers.encodedBytes.withUnsafeReadableBytes { writer.bytes($0) }
         }
     }
 
@@ -152,9 +159,19 @@ public struct RecordBatchBuilder: Sendable {
             + ByteBuffer.varIntSize(Int32(truncatingIfNeeded: headerCount)) + headersSize
     }
 
+    @inline(__always)
+    private static func write(_ field: ByteBuffer?, into writer: inout RawWriter) {
+        if let field {
+            writer.varInt(Int32(truncatingIfNeeded: field.readableBytes))
+            field.withUnsafeReadableBytes { writer.bytes($0) }
+        } else {
+            writer.varInt(-1)
+        }
+    }
+
     private mutating func appendRecord(
         timestamp: Int64, key: ByteBuffer?, value: ByteBuffer?, headerCount: Int, headersSize: Int,
-        writeHeaders: (inout ByteBuffer) -> Void
+        writeHeaders: (inout RawWriter) -> Void
     ) {
         let timestamp = recordTimestamp(timestamp)
         if recordCount == 0 {
@@ -167,25 +184,22 @@ public struct RecordBatchBuilder: Sendable {
         let body = bodySize(
             timestampDelta: timestampDelta, keySize: key?.readableBytes, valueSize: value?.readableBytes,
             headersSize: headersSize, headerCount: headerCount)
-        buffer.reserveCapacity(minimumWritableBytes: body + 5)
-        buffer.writeVarInt(Int32(truncatingIfNeeded: body))
-        buffer.writeInteger(UInt8(0))  // record attributes: unused
-        buffer.writeVarLong(timestampDelta)
-        buffer.writeVarInt(recordCount)
-        if let key {
-            buffer.writeVarInt(Int32(truncatingIfNeeded: key.readableBytes))
-            buffer.writeImmutableBuffer(key)
-        } else {
-            buffer.writeVarInt(-1)
+        let total = ByteBuffer.varIntSize(Int32(truncatingIfNeeded: body)) + body
+        let offsetDelta = recordCount
+        // One write access for the whole record: the sizes above are exact.
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+            var writer = RawWriter(out.baseAddress!)
+            writer.varInt(Int32(truncatingIfNeeded: body))
+            writer.byte(0)  // record attributes: unused
+            writer.varLong(timestampDelta)
+            writer.varInt(offsetDelta)
+            Self.write(key, into: &writer)
+            Self.write(value, into: &writer)
+            writer.varInt(Int32(truncatingIfNeeded: headerCount))
+            writeHeaders(&writer)
+            assert(writer.position == total, "record size computed as \(total), written \(writer.position)")
+            return writer.position
         }
-        if let value {
-            buffer.writeVarInt(Int32(truncatingIfNeeded: value.readableBytes))
-            buffer.writeImmutableBuffer(value)
-        } else {
-            buffer.writeVarInt(-1)
-        }
-        buffer.writeVarInt(Int32(truncatingIfNeeded: headerCount))
-        writeHeaders(&buffer)
         recordCount += 1
     }
 
