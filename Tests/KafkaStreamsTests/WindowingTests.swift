@@ -267,3 +267,37 @@ private func records(_ d: TopologyTestDriver, _ topic: String = "out") throws ->
         #expect(error.code == .invalidTopology)
     }
 }
+
+@Suite struct WindowedCogroupTests {
+    @Test func cogroupInTumblingWindows() throws {
+        let builder = StreamsBuilder()
+        let clicks = builder.stream("clicks", key: .string, value: .int64).groupByKey()
+        let views = builder.stream("views", key: .string, value: .int64).groupByKey()
+        clicks.cogroup { (_, n: Int64, total: Int64) in total + n }
+            .cogroup(views) { _, n, total in total + 100 * n }
+            .windowedBy(.tumbling(every: .milliseconds(10)))
+            .aggregate(Materialized(value: .int64), initializer: { 0 })
+            .toStream().to("out")
+        let d = try TopologyTestDriver(try builder.build())
+        try d.inputTopic("clicks", key: .string, value: .int64).pipeInput("u", 1, timestamp: 1)
+        try d.inputTopic("views", key: .string, value: .int64).pipeInput("u", 2, timestamp: 5)
+        try d.inputTopic("clicks", key: .string, value: .int64).pipeInput("u", 3, timestamp: 12)
+        #expect(try records(d) == ["u@0=1/t1", "u@0=201/t5", "u@10=3/t12"])
+    }
+
+    @Test func cogroupInSessions() throws {
+        let builder = StreamsBuilder()
+        let a = builder.stream("a", key: .string, value: .int64).groupByKey()
+        let b = builder.stream("b", key: .string, value: .int64).groupByKey()
+        a.cogroup { (_, n: Int64, total: Int64) in total + n }
+            .cogroup(b) { _, n, total in total + n }
+            .windowedBy(.session(gap: .milliseconds(5)))
+            .aggregate(Materialized(value: .int64), initializer: { 0 }, merger: { _, x, y in x + y })
+            .toStream().to("out", key: .sessionWindowed(.string), value: .optional(.int64))
+        let d = try TopologyTestDriver(try builder.build())
+        try d.inputTopic("a", key: .string, value: .int64).pipeInput("u", 1, timestamp: 0)
+        try d.inputTopic("b", key: .string, value: .int64).pipeInput("u", 2, timestamp: 3)
+        let values = try d.outputTopic("out", key: .sessionWindowed(.string), value: .optional(.int64)).readValuesToList()
+        #expect(values.map { $0.flatMap { $0 } } == [1, nil, 3])
+    }
+}

@@ -5,9 +5,16 @@
 public struct CogroupedKStream<Key, Aggregate> {
     let builder: StreamsBuilder
     let keySerde: Serde<Key>?
-    /// Writes one input's aggregate processor, given the store, the shared initializer and
-    /// the send-old-values flag; returns the processor's name.
-    var inputs: [(_ storeName: String, _ initializer: @escaping @Sendable () throws -> Aggregate, _ node: TableNode) -> String] = []
+    /// What the inputs aggregate into: a key-value table, time windows or sessions.
+    enum Target {
+        case table
+        case timeWindows(TimeWindows)
+        case sessions(SessionWindows, merger: @Sendable (Key, Aggregate, Aggregate) throws -> Aggregate)
+    }
+
+    /// Writes one input's aggregate processor, given the store, the shared initializer,
+    /// the result's table node and the target; returns the processor's name.
+    var inputs: [(_ storeName: String, _ initializer: @escaping @Sendable () throws -> Aggregate, _ node: TableNode, _ target: Target) -> String] = []
 
     /// Adds a grouped stream with its aggregator.
     public func cogroup<Value>(
@@ -16,16 +23,33 @@ public struct CogroupedKStream<Key, Aggregate> {
         var copy = self
         let builder = self.builder
         let index = inputs.count
-        copy.inputs.append { storeName, initializer, node in
+        copy.inputs.append { storeName, initializer, node, target in
             let name = builder.newName("COGROUPKSTREAM-AGGREGATE-")
             builder.add(name, parents: [grouped.stream.name]) { topology in
                 let parent = try grouped.input(
                     storeName: storeName, node: name, into: topology, defaultBase: index == 0 ? nil : "\(storeName)-\(index)")
                 let send = node.sendOldValues
-                topology.addProcessor(name, parents: [parent], stores: [storeName]) {
-                    StreamAggregateProcessor<Key, Value, Aggregate>(
-                        storeName: storeName, sendOldValues: send,
-                        first: { key, value in try aggregator(key, value, try initializer()) }, fold: aggregator)
+                switch target {
+                case .table:
+                    topology.addProcessor(name, parents: [parent], stores: [storeName]) {
+                        StreamAggregateProcessor<Key, Value, Aggregate>(
+                            storeName: storeName, sendOldValues: send,
+                            first: { key, value in try aggregator(key, value, try initializer()) }, fold: aggregator)
+                    }
+                case .timeWindows(let windows):
+                    topology.addProcessor(name, parents: [parent], stores: [storeName]) {
+                        TimeWindowAggregateProcessor<Key, Value, Aggregate>(
+                            windows: windows, storeName: storeName, emit: .onWindowUpdate, sendOldValues: send,
+                            first: { key, value in try aggregator(key, value, try initializer()) }, fold: aggregator)
+                    }
+                case .sessions(let windows, let merger):
+                    topology.addProcessor(name, parents: [parent], stores: [storeName]) {
+                        SessionWindowAggregateProcessor<Key, Value, Aggregate>(
+                            windows: windows, storeName: storeName, emit: .onWindowUpdate, sendOldValues: send,
+                            initializer: { try initializer() },
+                            aggregator: { key, value, aggregate in try aggregator(key, value, try aggregate ?? initializer()) },
+                            merger: { key, a, b in try a.map { try merger(key, $0, b) } ?? b })
+                    }
                 }
             }
             return name
@@ -43,7 +67,7 @@ public struct CogroupedKStream<Key, Aggregate> {
     ) -> KTable<Key, Aggregate> {
         let storeName = materialized.storeName ?? builder.newStoreName("COGROUPKSTREAM-AGGREGATE-")
         let node = TableNode(name: "", parent: nil, storeName: storeName, queryable: materialized.storeName != nil, oldValuesFromOwnStore: true)
-        let parents = inputs.map { $0(storeName, initializer, node) }
+        let parents = inputs.map { $0(storeName, initializer, node, .table) }
         let mergeName = builder.name(named, "COGROUPKSTREAM-MERGE-")
         let keySerde = materialized.key ?? self.keySerde
         let aggregateSerde = materialized.value
@@ -62,5 +86,91 @@ extension CogroupedKStream {
     init(builder: StreamsBuilder, keySerde: Serde<Key>?) {
         self.builder = builder
         self.keySerde = keySerde
+    }
+}
+
+extension CogroupedKStream {
+    /// The cogroup's inputs folded per key and time window.
+    public func windowedBy(_ windows: TimeWindows) -> TimeWindowedCogroupedKStream<Key, Aggregate> {
+        TimeWindowedCogroupedKStream(cogrouped: self, windows: windows)
+    }
+
+    /// The cogroup's inputs folded per key and session; merged sessions combine with `merger`.
+    public func windowedBy(_ windows: SessionWindows) -> SessionWindowedCogroupedKStream<Key, Aggregate> {
+        SessionWindowedCogroupedKStream(cogrouped: self, windows: windows)
+    }
+
+    /// Writes the inputs into one windowed store and merges their outputs.
+    func windowedAggregate(
+        named: Named?, _ materialized: Materialized<Key, Aggregate>, initializer: @escaping @Sendable () throws -> Aggregate,
+        target: Target, graceMs: Int64, keySerdeFor: (Serde<Key>) -> Serde<Windowed<Key>>,
+        store: @escaping (String, Serde<Key>, Serde<Aggregate>) -> AnyStoreBuilder
+    ) -> KTable<Windowed<Key>, Aggregate> {
+        let storeName = materialized.storeName ?? builder.newStoreName("COGROUPKSTREAM-AGGREGATE-")
+        let node = TableNode(name: "", parent: nil, storeName: storeName, queryable: materialized.storeName != nil, oldValuesFromOwnStore: true)
+        let keySerde = materialized.key ?? self.keySerde
+        let aggregateSerde = materialized.value
+        builder.addStore(named: storeName, owner: "COGROUPKSTREAM") {
+            let (k, v) = try KStream<Key, Aggregate>.requireSerdes(keySerde, aggregateSerde, node: storeName, purpose: "store \(storeName)")
+            return store(storeName, k, v)
+        }
+        let parents = inputs.map { $0(storeName, initializer, node, target) }
+        let mergeName = builder.name(named, "COGROUPKSTREAM-MERGE-")
+        builder.add(mergeName, parents: parents) { topology in
+            topology.addProcessor(mergeName, parents: parents) { PassThroughProcessor<Windowed<Key>, Change<Aggregate>>() }
+        }
+        return KTable(
+            builder: builder, name: mergeName, keySerde: keySerde.map(keySerdeFor), valueSerde: aggregateSerde, node: node,
+            windowGraceMs: graceMs)
+    }
+}
+
+/// A cogroup in time windows; see ``CogroupedKStream/windowedBy(_:)-(TimeWindows)``.
+public struct TimeWindowedCogroupedKStream<Key, Aggregate> {
+    let cogrouped: CogroupedKStream<Key, Aggregate>
+    let windows: TimeWindows
+
+    /// Folds every input into an aggregate per key and window starting at `initializer()`.
+    @discardableResult
+    public func aggregate(
+        named: Named? = nil, _ materialized: Materialized<Key, Aggregate> = Materialized(),
+        initializer: @escaping @Sendable () throws -> Aggregate
+    ) -> KTable<Windowed<Key>, Aggregate> {
+        let windows = self.windows
+        let retention = max(materialized.retention.map(\.milliseconds) ?? 0, windows.defaultRetentionMs + 1)
+        return cogrouped.windowedAggregate(
+            named: named, materialized, initializer: initializer, target: .timeWindows(windows), graceMs: windows.graceMs,
+            keySerdeFor: { .windowed($0, size: .milliseconds(windows.sizeMs)) },
+            store: { name, k, v in
+                Stores.windowStoreBuilder(
+                    Stores.inMemoryWindowStore(name, retention: .milliseconds(retention), windowSize: .milliseconds(windows.sizeMs)),
+                    key: k, value: .valueAndTimestamp(v)
+                ).withLoggingEnabled(materialized.logConfig).erased
+            })
+    }
+}
+
+/// A cogroup in sessions; see ``CogroupedKStream/windowedBy(_:)-(SessionWindows)``.
+public struct SessionWindowedCogroupedKStream<Key, Aggregate> {
+    let cogrouped: CogroupedKStream<Key, Aggregate>
+    let windows: SessionWindows
+
+    /// Folds every input into an aggregate per key and session starting at
+    /// `initializer()`; sessions that a record bridges combine with `merger`.
+    @discardableResult
+    public func aggregate(
+        named: Named? = nil, _ materialized: Materialized<Key, Aggregate> = Materialized(),
+        initializer: @escaping @Sendable () throws -> Aggregate,
+        merger: @escaping @Sendable (Key, Aggregate, Aggregate) throws -> Aggregate
+    ) -> KTable<Windowed<Key>, Aggregate> {
+        let windows = self.windows
+        let retention = max(materialized.retention.map(\.milliseconds) ?? 0, windows.gapMs + windows.graceMs + 1)
+        return cogrouped.windowedAggregate(
+            named: named, materialized, initializer: initializer, target: .sessions(windows, merger: merger), graceMs: windows.graceMs,
+            keySerdeFor: { .sessionWindowed($0) },
+            store: { name, k, v in
+                Stores.sessionStoreBuilder(Stores.inMemorySessionStore(name, retention: .milliseconds(retention)), key: k, value: v)
+                    .withLoggingEnabled(materialized.logConfig).erased
+            })
     }
 }
