@@ -68,7 +68,7 @@ extension Trait where Self == AdminMockScope {
 /// connections would make `tansu stop` wait for its 10 s timeout).
 @discardableResult
 func withAdmin<T>(
-    _ bootstrap: String, timeout: Duration = .seconds(15), requestTimeout: Duration = .seconds(5),
+    _ bootstrap: String, timeout: Duration = .seconds(40), requestTimeout: Duration = .seconds(10),
     _ body: (KafkaAdmin) async throws -> T
 ) async throws -> T {
     var config = try AdminConfig(bootstrapServers: bootstrap)
