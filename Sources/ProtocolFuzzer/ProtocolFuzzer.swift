@@ -54,6 +54,26 @@ enum ProtocolFuzzer {
         ProtocolFuzzer.run(UnsafeRawBufferPointer(start: data, count: size))
         return 0
     }
+
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+    ) -> CInt
+
+    /// SwiftPM links an executable's entry point as `<module>_main`; hand control to
+    /// libFuzzer's driver from there.
+    @_cdecl("ProtocolFuzzer_main")
+    public func fuzzerMain(
+        _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    ) -> CInt {
+        var argc = argc
+        var argv = argv
+        return runFuzzerDriver(&argc, &argv) { data, size in
+            ProtocolFuzzer.run(UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        }
+    }
 #else
     import Foundation
 

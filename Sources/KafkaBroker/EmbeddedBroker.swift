@@ -1,0 +1,140 @@
+import Foundation
+import KafkaProtocol
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A single-node Kafka-protocol broker with file-backed storage, running in this process.
+///
+/// ```swift
+/// let broker = try await EmbeddedBroker.start(dataDirectory: "/tmp/kafka-data")
+/// print(broker.bootstrapServers)          // "127.0.0.1:54321"
+/// // ... point any Kafka client at it ...
+/// try await broker.shutdown()
+/// ```
+///
+/// It speaks the Kafka wire protocol on a plaintext listener (see `docs/broker.md` for the
+/// APIs, versions and limits). Data survives restarts: start it again on the same
+/// directory to find every acknowledged record, committed offset and transaction state.
+public final class EmbeddedBroker: Sendable {
+    /// The host clients connect to.
+    public let host: String
+    /// The port the broker listens on (the chosen one when started with port 0).
+    public let port: Int
+    /// `host:port`, for a client's `bootstrap.servers`.
+    public var bootstrapServers: String { "\(host):\(port)" }
+    /// The data directory.
+    public let dataDirectory: String
+
+    let core: BrokerCore
+    private let eventLoopGroup: MultiThreadedEventLoopGroup
+    private let serverChannel: Channel
+    private let acceptTask: Task<Void, Never>
+    private let tickTask: Task<Void, Never>
+
+    private init(
+        host: String, port: Int, dataDirectory: String, core: BrokerCore, eventLoopGroup: MultiThreadedEventLoopGroup, serverChannel: Channel,
+        acceptTask: Task<Void, Never>, tickTask: Task<Void, Never>
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.core = core
+        self.eventLoopGroup = eventLoopGroup
+        self.serverChannel = serverChannel
+        self.acceptTask = acceptTask
+        self.tickTask = tickTask
+    }
+
+    /// Starts a broker: recovers the data in `dataDirectory` (creating it if needed), then
+    /// listens on `host:port` (port 0 picks a free port).
+    ///
+    /// - Throws: ``StorageError`` when the data directory cannot be opened or recovered, or
+    ///   NIO's error when the address cannot be bound.
+    public static func start(
+        dataDirectory: String, host: String = "127.0.0.1", port: Int = 0, config: BrokerConfig = BrokerConfig(),
+        logger: Logger = Logger(label: "kafka-broker")
+    ) async throws -> EmbeddedBroker {
+        let core = try BrokerCore(dataDirectory: dataDirectory, config: config, logger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: min(2, System.coreCount))
+        let maxFrame = config.maxRequestSize
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            server = try await ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(BrokerFrameDecoder(maxFrameSize: maxFrame)))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            await core.shutdown()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let boundPort = server.channel.localAddress?.port ?? port
+        await core.setAdvertised(host: config.advertisedHost ?? host, port: Int32(boundPort))
+        let router = RequestRouter(core: core, logger: logger)
+        let acceptTask = Task {
+            await withDiscardingTaskGroup { tasks in
+                do {
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            tasks.addTask { await serve(connection, router: router, logger: logger) }
+                        }
+                    }
+                } catch {
+                    logger.debug("listener closed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        let tickTask = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                await core.tick()
+            }
+        }
+        logger.info("broker started", metadata: ["address": "\(host):\(boundPort)", "dataDirectory": "\(dataDirectory)"])
+        return EmbeddedBroker(
+            host: host, port: boundPort, dataDirectory: dataDirectory, core: core, eventLoopGroup: group, serverChannel: server.channel,
+            acceptTask: acceptTask, tickTask: tickTask)
+    }
+
+    /// Serves one connection: requests are handled one at a time, in order, as Kafka does.
+    private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, router: RequestRouter, logger: Logger) async {
+        let peer = connection.channel.remoteAddress?.ipAddress ?? "unknown"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                for try await frame in inbound {
+                    switch await router.handle(frame: frame, clientHost: "/" + peer) {
+                    case .respond(let bytes): try await outbound.write(bytes)
+                    case .noResponse: continue
+                    case .close(let reason):
+                        logger.info("closing connection", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
+                        return
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs retention and compaction now instead of at the next cleanup interval.
+    public func runLogCleanup() async {
+        await core.runLogCleanup()
+    }
+
+    /// Stops listening, answers waiting requests, closes connections, and flushes and closes
+    /// every log. The data directory can then be opened by a new broker.
+    public func shutdown() async throws {
+        tickTask.cancel()
+        await core.shutdown()
+        try? await serverChannel.close()
+        try await eventLoopGroup.shutdownGracefully()
+        await acceptTask.value
+        await tickTask.value
+    }
+}
