@@ -1,13 +1,23 @@
-// A plain executable running the StatelessPipeline benchmark's work, for profilers
-// (valgrind --tool=callgrind, perf) that do not fit inside the benchmark harness.
+// A plain executable running the benchmarks' work, for profilers (valgrind
+// --tool=callgrind, perf) that do not fit inside the benchmark harness, and for the peer
+// comparison (compare-peers.sh).
 //
 //     swift build -c release --product PipelineProfile
-//     .build/release/PipelineProfile [records] [pipeline|pipeline-noread|handwritten]
+//     .build/release/PipelineProfile [records] [mode]
+//
+// Modes:
+//   pipeline          the StatelessPipeline topology (default)
+//   handwritten       the stateless work without the library (the floor)
+//   count             groupByKey().count() with the default caching store (CountPerKey)
+//   count-nocache     the same with caching disabled (CountPerKey+cachingDisabled)
+//   windowed          tumbling 1-minute windowed count (WindowedCount)
+// Every library mode also exists with a `-noread` suffix (`pipeline-noread`, ...): the
+// output is never read, so the output log grows; for attributing cost to reading.
 //
 // Pipes `records` records (default 2,000,000) in batches of 1,000, reading the output
-// back between batches as the benchmark does (`pipeline-noread`: never reads it, so the
-// output log grows; for attributing cost to reading), and prints records/s (reading
-// excluded).
+// back between batches as the benchmarks do, and prints records/s (reading excluded).
+// The stateful modes first pre-fill their store (one full cycle over the keys, or one
+// window, every output checked), outside the timed section, as the benchmarks' setup does.
 
 import PipelineFixture
 
@@ -27,32 +37,44 @@ let arguments = CommandLine.arguments
 let records = arguments.count > 1 ? Int(arguments[1]) ?? 2_000_000 : 2_000_000
 let mode = arguments.count > 2 ? arguments[2] : "pipeline"
 let batch = 1_000
+let read = !mode.hasSuffix("-noread")
+let workload = read ? mode : String(mode.dropLast("-noread".count))
 
-var measured: UInt64 = 0
-switch mode {
+/// Times `pipe` over `records` records in batches, calling `drain` between batches
+/// (untimed) when reading; returns the timed nanoseconds.
+func run(pipe: (Int) throws -> Void, drain: () throws -> Void) rethrows -> UInt64 {
+    var measured: UInt64 = 0
+    var done = 0
+    while done < records {
+        let n = min(batch, records - done)
+        let start = nowNanos()
+        try pipe(n)
+        measured += nowNanos() - start
+        if read { try drain() }
+        done += n
+    }
+    return measured
+}
+
+let measured: UInt64
+switch workload {
 case "handwritten":
     let pipeline = HandwrittenPipeline()
-    var done = 0
-    while done < records {
-        let n = min(batch, records - done)
-        let start = nowNanos()
-        pipeline.pipe(n)
-        measured += nowNanos() - start
-        pipeline.drain()
-        done += n
-    }
-default:
+    measured = run(pipe: { pipeline.pipe($0) }, drain: { pipeline.drain() })
+case "pipeline":
     let harness = try StatelessPipeline.Harness()
-    let read = mode != "pipeline-noread"
-    var done = 0
-    while done < records {
-        let n = min(batch, records - done)
-        let start = nowNanos()
-        try harness.pipe(n)
-        measured += nowNanos() - start
-        if read { try harness.drain() }
-        done += n
-    }
+    measured = try run(pipe: { try harness.pipe($0) }, drain: { try harness.drain() })
+case "count", "count-nocache":
+    let harness = try CountPerKey.Harness(caching: workload == "count")
+    try harness.prefill()
+    measured = try run(pipe: { try harness.pipe($0) }, drain: { try harness.drain() })
+case "windowed":
+    let harness = try WindowedCount.Harness()
+    try harness.prefill()
+    measured = try run(pipe: { try harness.pipe($0) }, drain: { try harness.drain() })
+default:
+    print("unknown mode \(mode): pipeline, handwritten, count, count-nocache, windowed (library modes also with -noread)")
+    exit(2)
 }
 let seconds = Double(measured) / 1e9
 print("\(mode): \(records) records in \(seconds) s piping = \(Int(Double(records) / seconds)) records/s")
