@@ -44,6 +44,11 @@ let package = Package(
             dependencies: ["KafkaClient", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .executableTarget(
+            name: "kafka-producer-bench",
+            dependencies: ["KafkaClient", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/ProducerBench"
+        ),
+        .executableTarget(
             name: "ProtocolFuzzer",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
