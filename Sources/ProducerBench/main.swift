@@ -68,7 +68,8 @@ func parse() -> Options {
         }
     }
     if options.bootstrap.isEmpty {
-        FileHandle.standardError.write(Data("usage: kafka-producer-bench -b HOST:PORT [options] (see the source's header)\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: kafka-producer-bench -b HOST:PORT [options] (see the source's header)\n".utf8))
         exit(2)
     }
     return options
@@ -79,13 +80,16 @@ func ensureTopic(_ options: Options, cluster: KafkaCluster) async throws {
     let metadata = try await cluster.metadata(refresh: true, topics: [options.topic])
     if let topic = metadata.topics[options.topic], topic.error == .none {
         guard topic.partitions.count == Int(options.partitions) else {
-            throw KafkaClientError(.invalidConfig, "\(options.topic) has \(topic.partitions.count) partitions, not \(options.partitions)")
+            throw KafkaClientError(
+                .invalidConfig, "\(options.topic) has \(topic.partitions.count) partitions, not \(options.partitions)")
         }
         return
     }
     let response = try await cluster.anyConnection().send(
         CreateTopicsRequest(
-            topics: [.init(name: options.topic, numPartitions: options.partitions, replicationFactor: 1, assignments: [], configs: [])],
+            topics: [
+                .init(name: options.topic, numPartitions: options.partitions, replicationFactor: 1, assignments: [], configs: [])
+            ],
             timeoutMs: 30_000))
     for result in response.topics where result.errorCode != 0 && result.errorCode != KafkaErrorCode.topicAlreadyExists.code {
         throw KafkaError(code: result.errorCode, message: result.errorMessage, api: "CreateTopics", topic: result.name)
@@ -178,7 +182,8 @@ func main() async throws {
         }
     }
     try await producer.flush()
-    let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+    let seconds =
+        Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         + Double((ContinuousClock.now - start).components.seconds)
     let statistics = await producer.statistics
     await producer.close()

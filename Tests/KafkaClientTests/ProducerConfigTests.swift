@@ -63,7 +63,9 @@ import Testing
         // acks=1 without an explicit enable.idempotence switches idempotence off, as in Java.
         #expect(!config.enableIdempotence)
         #expect(try self.config(["acks": "all"]).acks == .all)
-        #expect(try self.config(["acks": "-1", "compression.type": "gzip", "compression.gzip.level": "9"]).compression == CompressionCodec(.gzip, level: 9))
+        #expect(
+            try self.config(["acks": "-1", "compression.type": "gzip", "compression.gzip.level": "9"]).compression
+                == CompressionCodec(.gzip, level: 9))
         #expect(try self.config(["partitioner.ignore.keys": "true"]).partitioner.description == "uniformSticky")
     }
 
@@ -76,9 +78,12 @@ import Testing
         #expect(message(["compression.type": "brotli"])?.contains("compression.type must be one of") == true)
         #expect(message(["compression.zstd.level": "99"])?.contains("compression.zstd.level must be at most 22") == true)
         #expect(message(["enable.idempotence": "yes"])?.contains("enable.idempotence must be true or false") == true)
-        #expect(message(["max.in.flight.requests.per.connection": "0"])?.contains("max.in.flight.requests.per.connection") == true)
+        #expect(
+            message(["max.in.flight.requests.per.connection": "0"])?.contains("max.in.flight.requests.per.connection") == true)
         #expect(message(["partitioner.class": "com.example.Mine"])?.contains("partitioner.class") == true)
-        #expect(message(["delivery.timeout.ms": "1000"])?.contains("delivery.timeout.ms (1000) must be at least linger.ms + request.timeout.ms") == true)
+        #expect(
+            message(["delivery.timeout.ms": "1000"])?.contains(
+                "delivery.timeout.ms (1000) must be at least linger.ms + request.timeout.ms") == true)
         #expect(message(["request.timeout.ms": "x"])?.contains("request.timeout.ms") == true)
     }
 

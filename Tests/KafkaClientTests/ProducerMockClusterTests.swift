@@ -28,7 +28,9 @@ import Testing
     /// Values read back per partition, in offset order.
     func readBack(_ mock: MockCluster, _ topic: String) throws -> [Int32: [String]] {
         let records = try consumeWithRdkafka(bootstrap: mock.addresses, topic: topic)
-        return Dictionary(grouping: records, by: \.partition).mapValues { $0.map { String(decoding: $0.value ?? [], as: UTF8.self) } }
+        return Dictionary(grouping: records, by: \.partition).mapValues {
+            $0.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+        }
     }
 
     /// Sends `values` with keys `key-(i % keys)`; returns the expected values per partition.
@@ -56,7 +58,8 @@ import Testing
                 values[min(values.count, max(0, index - 2))..<min(values.count, index + 3)].joined(separator: ",")
             }
             found.append(
-                "partition \(partition): \(got.count) read, \(want.count) sent; first difference at \(index): read [\(around(got))] sent [\(around(want))]")
+                "partition \(partition): \(got.count) read, \(want.count) sent; first difference at \(index): read [\(around(got))] sent [\(around(want))]"
+            )
         }
         return found
     }
@@ -105,7 +108,10 @@ import Testing
         try mock.command("create-topic orders 4 3")
         let producer = try producer(mock) { $0.linger = .seconds(60) }
         var expected: [Int32: [String]] = [:]
-        let errors = ["NOT_LEADER_FOR_PARTITION NOT_LEADER_FOR_PARTITION", "NOT_ENOUGH_REPLICAS", "_TRANSPORT", "REQUEST_TIMED_OUT LEADER_NOT_AVAILABLE"]
+        let errors = [
+            "NOT_LEADER_FOR_PARTITION NOT_LEADER_FOR_PARTITION", "NOT_ENOUGH_REPLICAS", "_TRANSPORT",
+            "REQUEST_TIMED_OUT LEADER_NOT_AVAILABLE",
+        ]
         for wave in 0..<8 {
             try mock.command("push-errors Produce \(errors[wave % errors.count])")
             merge(&expected, try await sendKeyed(producer, topic: "orders", values: wave * 100..<(wave + 1) * 100, partitions: 4))
@@ -130,7 +136,9 @@ import Testing
         try mock.command("create-topic orders 4 3")
         let producer = try producer(mock) { $0.batchSize = 512 }
         var expected: [Int32: [String]] = [:]
-        let errors = ["NOT_LEADER_FOR_PARTITION", "REQUEST_TIMED_OUT", "NOT_ENOUGH_REPLICAS NOT_ENOUGH_REPLICAS", "LEADER_NOT_AVAILABLE"]
+        let errors = [
+            "NOT_LEADER_FOR_PARTITION", "REQUEST_TIMED_OUT", "NOT_ENOUGH_REPLICAS NOT_ENOUGH_REPLICAS", "LEADER_NOT_AVAILABLE",
+        ]
         for step in 0..<8 {
             merge(&expected, try await sendKeyed(producer, topic: "orders", values: step * 500..<(step + 1) * 500, partitions: 4))
             try mock.command("push-errors Produce \(errors[step % errors.count])")
@@ -331,6 +339,31 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(5))
         try mock.command("clear-errors Produce")
         await timed.close()
+    }
+
+    /// `close(timeout:)` gives up on records it cannot deliver in time, failing them with
+    /// `closed` instead of waiting for `delivery.timeout.ms`.
+    @Test func closeWithATimeoutFailsWhatIsUndelivered() async throws {
+        let mock = try MockCluster(brokers: 3)
+        defer { mock.stop() }
+        try mock.command("create-topic orders 1 3")
+        let producer = try producer(mock)
+        _ = try await producer.send(topic: "orders", key: nil, value: ByteBuffer(string: "a"))
+        let leader = try await leader(mock, "orders", 0)
+        try mock.command("broker-down \(leader)")
+        let pending = Task { try await producer.send(topic: "orders", key: nil, value: ByteBuffer(string: "b")) }
+        try await Task.sleep(for: .milliseconds(200))
+        let start = ContinuousClock.now
+        await producer.close(timeout: .milliseconds(300))
+        #expect(ContinuousClock.now - start < .seconds(5))
+        do {
+            _ = try await pending.value
+            Issue.record("expected the send to fail")
+        } catch let error as KafkaClientError {
+            #expect(error.code == .closed)
+        }
+        try mock.command("broker-up \(leader)")
+        #expect(await producer.statistics.recordsFailed == 1)
     }
 
     /// buffer.memory full: sends suspend, and fail after max.block.ms.

@@ -29,9 +29,13 @@ import Testing
         var mismatches: [String] = []
         for (index, key) in keys.enumerated() {
             if Murmur2.hash(key) != PartitionerVectors.hashes[index] { mismatches.append("hash of key \(index)") }
-            if Murmur2.partition(forKey: key, partitionCount: 12) != partitions[index] { mismatches.append("partition of key \(index)") }
+            if Murmur2.partition(forKey: key, partitionCount: 12) != partitions[index] {
+                mismatches.append("partition of key \(index)")
+            }
             let slice = ByteBuffer(bytes: [0xFF] + key + [0xEE]).getSlice(at: 1, length: key.count)!
-            if Murmur2.partition(forKey: slice, partitionCount: 12) != partitions[index] { mismatches.append("slice of key \(index)") }
+            if Murmur2.partition(forKey: slice, partitionCount: 12) != partitions[index] {
+                mismatches.append("slice of key \(index)")
+            }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
     }

@@ -118,7 +118,9 @@ func milliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
         }
         let sentAtPositions = Set(positions.values.map { RecordPositionKey($0.partition, $0.offset) })
         for partition in 0..<partitions {
-            let read = consumed.filter { $0.partition == partition && !sentAtPositions.contains(RecordPositionKey($0.partition, $0.offset)) }
+            let read = consumed.filter {
+                $0.partition == partition && !sentAtPositions.contains(RecordPositionKey($0.partition, $0.offset))
+            }
             let sent = expected[partition] ?? []
             #expect(read.count == sent.count, "partition \(partition)")
             for (index, (record, back)) in zip(sent, read).enumerated() {
@@ -134,7 +136,8 @@ func milliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
         let producer = try self.producer()
         var offsets: [Int64] = []
         for i in 0..<5 {
-            let position = try await producer.send(topic: topic, key: nil, value: ByteBuffer(string: "v\(i)"), timestamp: 1_000 + Int64(i))
+            let position = try await producer.send(
+                topic: topic, key: nil, value: ByteBuffer(string: "v\(i)"), timestamp: 1_000 + Int64(i))
             #expect(position.partition == 0)
             #expect(position.timestamp == 1_000 + Int64(i))
             offsets.append(position.offset)
@@ -165,7 +168,9 @@ func milliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
         let read = try consumeWithRdkafka(bootstrap: broker.bootstrap, topic: topic)
         #expect(read.count == 400)
         // Each partition holds contiguous runs of the sent sequence; a run is one batch.
-        let order = read.sorted { Int(String(decoding: $0.value!, as: UTF8.self))! < Int(String(decoding: $1.value!, as: UTF8.self))! }
+        let order = read.sorted {
+            Int(String(decoding: $0.value!, as: UTF8.self))! < Int(String(decoding: $1.value!, as: UTF8.self))!
+        }
         var runs: [(partition: Int32, count: Int)] = []
         for record in order {
             if let last = runs.last, last.partition == record.partition {
@@ -223,16 +228,39 @@ func milliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
         let topic = uniqueTopic("drain")
         try await createTopic(topic, partitions: 2, on: try broker.config)
         let producer = try producer { config in config.linger = .seconds(30) }
-        for i in 0..<50 { try await producer.sendAndForget(topic: topic, key: ByteBuffer(string: "k\(i)"), value: ByteBuffer(string: "\(i)")) }
+        for i in 0..<50 {
+            try await producer.sendAndForget(topic: topic, key: ByteBuffer(string: "k\(i)"), value: ByteBuffer(string: "\(i)"))
+        }
         try await producer.flush()  // must not wait for the 30 s linger
         #expect(await producer.statistics.recordsDelivered == 50)
-        for i in 50..<80 { try await producer.sendAndForget(topic: topic, key: ByteBuffer(string: "k\(i)"), value: ByteBuffer(string: "\(i)")) }
+        for i in 50..<80 {
+            try await producer.sendAndForget(topic: topic, key: ByteBuffer(string: "k\(i)"), value: ByteBuffer(string: "\(i)"))
+        }
         await producer.close()
         #expect(await producer.statistics.recordsDelivered == 80)
         await #expect(throws: KafkaClientError.self) {
             try await producer.sendAndForget(topic: topic, key: nil, value: ByteBuffer(string: "late"))
         }
         #expect(try consumeWithRdkafka(bootstrap: broker.bootstrap, topic: topic).count == 80)
+    }
+}
+
+extension ProducerTansuTests {
+    /// The service shape: `run()` returns once its task is cancelled, after draining.
+    @Test func runDrainsAndClosesWhenCancelled() async throws {
+        let broker = try self.broker
+        let topic = uniqueTopic("service")
+        try await createTopic(topic, partitions: 1, on: try broker.config)
+        let producer = try producer { config in config.linger = .seconds(30) }
+        let service = Task { await producer.run() }
+        for i in 0..<20 { try await producer.sendAndForget(topic: topic, key: nil, value: ByteBuffer(string: "\(i)")) }
+        service.cancel()
+        await service.value
+        #expect(await producer.statistics.recordsDelivered == 20)
+        await #expect(throws: KafkaClientError.self) {
+            try await producer.sendAndForget(topic: topic, key: nil, value: ByteBuffer(string: "late"))
+        }
+        #expect(try consumeWithRdkafka(bootstrap: broker.bootstrap, topic: topic).count == 20)
     }
 }
 

@@ -15,8 +15,10 @@ extension BrokerConnection {
         let outgoing = OutgoingRequest(
             api: "\(R.self)",
             encode: { correlationID, buffer in
-                try RequestHeader(requestApiKey: R.apiKey, requestApiVersion: version, correlationId: correlationID, clientId: clientID)
-                    .encode(into: &buffer, version: R.requestHeaderVersion(apiVersion: version))
+                try RequestHeader(
+                    requestApiKey: R.apiKey, requestApiVersion: version, correlationId: correlationID, clientId: clientID
+                )
+                .encode(into: &buffer, version: R.requestHeaderVersion(apiVersion: version))
                 try request.encode(into: &buffer, version: version)
             },
             responseHeaderVersion: R.responseHeaderVersion(apiVersion: version),
@@ -35,8 +37,10 @@ extension BrokerConnection {
         let outgoing = OutgoingRequest(
             api: "\(R.self)",
             encode: { correlationID, buffer in
-                try RequestHeader(requestApiKey: R.apiKey, requestApiVersion: version, correlationId: correlationID, clientId: clientID)
-                    .encode(into: &buffer, version: R.requestHeaderVersion(apiVersion: version))
+                try RequestHeader(
+                    requestApiKey: R.apiKey, requestApiVersion: version, correlationId: correlationID, clientId: clientID
+                )
+                .encode(into: &buffer, version: R.requestHeaderVersion(apiVersion: version))
                 try request.encode(into: &buffer, version: version)
             },
             responseHeaderVersion: nil,
@@ -55,7 +59,8 @@ extension BrokerConnection {
         let broker = address.description
         written.futureResult.whenFailure { error in
             promise.fail(
-                error is KafkaClientError ? error : KafkaClientError(.connection, "cannot write: \(error)", broker: broker, cause: error))
+                error is KafkaClientError
+                    ? error : KafkaClientError(.connection, "cannot write: \(error)", broker: broker, cause: error))
         }
         return written
     }

@@ -56,8 +56,17 @@ extension KafkaProducer {
                 for node in work.connect {
                     group.addTask { await self.connect(node) }
                 }
-                for (id, builder) in work.encode {
-                    group.addTask { await self.encoded(id, await Self.finish(builder)) }
+                for (_, batches) in work.encode {
+                    // One task per broker compresses its batches in turn (as librdkafka's
+                    // broker thread): compression of one broker's batches is serial, beside
+                    // the appends and other brokers' compression.
+                    group.addTask {
+                        for (id, builder) in batches { await self.encoded(id, await Self.finish(builder)) }
+                    }
+                }
+                if !work.closeConnections.isEmpty {
+                    let doomed = work.closeConnections
+                    group.addTask { for connection in doomed { await connection.close() } }
                 }
                 if let topics = work.refreshTopics {
                     group.addTask { await self.refreshMetadata(topics) }
@@ -109,7 +118,8 @@ extension KafkaProducer {
     struct StepResult {
         var requests: [WrittenProduce] = []
         var connect: [Int32] = []
-        var encode: [(UInt64, RecordBatchBuilder)] = []
+        var encode: [Int32: [(UInt64, RecordBatchBuilder)]] = [:]
+        var closeConnections: [BrokerConnection] = []
         var refreshTopics: [String]?
         var initProducerId = false
         var nextDeadline: ContinuousClock.Instant?
@@ -126,6 +136,11 @@ extension KafkaProducer {
         expireMemoryWaiters(now, &result)
         if let closeDeadline, now >= closeDeadline {
             abortAll(KafkaClientError(.closed, "the producer was closed before the record was delivered"))
+            if ownsCluster && !requests.isEmpty {
+                // Fail what is in flight now rather than at the request timeout.
+                result.closeConnections = Array(connections.values)
+                connections.removeAll()
+            }
         } else if let closeDeadline {
             result.wake(at: closeDeadline)
         }
@@ -184,8 +199,11 @@ extension KafkaProducer {
                     } else if now < open.lingerDeadline && !pressed {
                         result.wake(at: open.lingerDeadline)
                     } else if !partition.hasQueued && canSend && leader >= 0 && isSendable(partition, now)
-                        && ready(leader)
+                        && ready(leader) && (encodingPerNode[leader] ?? 0) == 0
                     {
+                        // (A broker's next batches wait while its previous ones compress: like
+                        // librdkafka's broker thread, batches grow when compression is the
+                        // bottleneck, and larger batches compress better and faster.)
                         closeBatch(open)
                     } else if leader < 0 {
                         metadataWanted = true
@@ -240,6 +258,9 @@ extension KafkaProducer {
                     guard !partition.recovering, partition.inFlight.count < perPartitionLimit, let batch = partition.firstQueued,
                         !batch.encoding
                     else { continue }
+                    // A compressed batch is finished by a child task (started below for
+                    // batches closed in this pass); only uncompressed ones are finished here.
+                    if batch.encoded == nil && config.compression.type != .none && batch.builder != nil { continue }
                     do {
                         try batch.finishNow()
                     } catch {
@@ -289,7 +310,8 @@ extension KafkaProducer {
                     : .response(connection.write(request, version: version))
                 result.requests.append(WrittenProduce(id: id, broker: connection.address.description, answer: answer))
                 logger.trace(
-                    "Produce request \(id) to node \(node): \(batches.map { "\($0.partition.topic)-\($0.partition.id) batch \($0.id) (\($0.recordCount))" })")
+                    "Produce request \(id) to node \(node): \(batches.map { "\($0.partition.topic)-\($0.partition.id) batch \($0.id) (\($0.recordCount))" })"
+                )
             }
             inFlightPerNode[node] = inFlight
         }
@@ -299,8 +321,10 @@ extension KafkaProducer {
             guard let builder = batch.builder else { continue }
             batch.builder = nil
             batch.encoding = true
+            batch.encodingNode = batch.partition.leader
+            encodingPerNode[batch.encodingNode, default: 0] += 1
             encodingBatches[batch.id] = batch
-            result.encode.append((batch.id, builder))
+            result.encode[batch.encodingNode, default: []].append((batch.id, builder))
         }
         toEncode.removeAll(keepingCapacity: true)
         return result
@@ -347,6 +371,7 @@ extension KafkaProducer {
     func encoded(_ id: UInt64, _ result: Result<ByteBuffer, any Error>) {
         guard let batch = encodingBatches.removeValue(forKey: id) else { return }
         batch.encoding = false
+        encodingPerNode[batch.encodingNode, default: 1] -= 1
         defer { wakeSender() }
         guard incomplete.contains(id) else { return }
         switch result {
@@ -417,7 +442,8 @@ extension KafkaProducer {
                     retryOrFail(
                         batch,
                         KafkaClientError(
-                            .protocolViolation, "the Produce response has no result for \(partition.topic)-\(partition.id)", broker: broker),
+                            .protocolViolation, "the Produce response has no result for \(partition.topic)-\(partition.id)",
+                            broker: broker),
                         now)
                     continue
                 }
@@ -427,7 +453,9 @@ extension KafkaProducer {
     }
 
     /// Acts on one partition's result in a Produce response.
-    func handle(_ batch: ProducerBatch, _ result: ProduceResponse.PartitionProduceResponse, broker: String, _ now: ContinuousClock.Instant) {
+    func handle(
+        _ batch: ProducerBatch, _ result: ProduceResponse.PartitionProduceResponse, broker: String, _ now: ContinuousClock.Instant
+    ) {
         let code = KafkaErrorCode(code: result.errorCode)
         let partition = batch.partition
         let error = KafkaError(
@@ -527,7 +555,8 @@ extension KafkaProducer {
                 waiter.continuation.resume(
                     throwing: KafkaClientError(
                         .recordRejected,
-                        "buffer.memory (\(config.bufferMemory) bytes) still full after max.block.ms (\(config.maxBlock.milliseconds) ms)"))
+                        "buffer.memory (\(config.bufferMemory) bytes) still full after max.block.ms (\(config.maxBlock.milliseconds) ms)"
+                    ))
             } else {
                 kept.append(waiter)
                 result.wake(at: waiter.deadline)
@@ -577,7 +606,8 @@ extension KafkaProducer {
         batch.waiters = []
         statistics.recordsFailed += Int(batch.recordCount)
         logger.warning("\(batch.recordCount) record(s) to \(partition.topic)-\(partition.id) failed: \(error)")
-        onDeliveryFailure?(DeliveryFailure(topic: partition.topic, partition: partition.id, recordCount: Int(batch.recordCount), error: error))
+        onDeliveryFailure?(
+            DeliveryFailure(topic: partition.topic, partition: partition.id, recordCount: Int(batch.recordCount), error: error))
         // A failed batch leaves a gap in the partition's sequence numbers.
         if config.enableIdempotence && batch.baseSequence >= 0 { requestProducerIdReset("a failed batch") }
         finish(batch)
@@ -653,7 +683,9 @@ extension KafkaProducer {
         if let error {
             producerIdAttempts += 1
             logger.warning("InitProducerId failed (attempt \(producerIdAttempts)): \(error)")
-            let fatalCodes: [KafkaErrorCode] = [.clusterAuthorizationFailed, .transactionalIdAuthorizationFailed, .unsupportedVersion]
+            let fatalCodes: [KafkaErrorCode] = [
+                .clusterAuthorizationFailed, .transactionalIdAuthorizationFailed, .unsupportedVersion,
+            ]
             if let code = (error as? KafkaError)?.code, fatalCodes.contains(code) {
                 fatalError = error
             } else if (error as? KafkaClientError)?.code == .unsupportedVersion {
@@ -666,7 +698,8 @@ extension KafkaProducer {
                 abortAll(fatalError)
                 return
             }
-            producerIdBackoffUntil = .now + min(config.client.retryBackoff * (1 << min(producerIdAttempts, 10)), config.retryBackoffMax)
+            producerIdBackoffUntil =
+                .now + min(config.client.retryBackoff * (1 << min(producerIdAttempts, 10)), config.retryBackoffMax)
             return
         }
         producerIdAttempts = 0

@@ -3,11 +3,11 @@ import Logging
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Produces records to Kafka: batches them per partition, compresses and sends them to
@@ -62,6 +62,8 @@ public actor KafkaProducer {
     var toEncode: [ProducerBatch] = []
     /// Batches being finished by a child task, by id.
     var encodingBatches: [UInt64: ProducerBatch] = [:]
+    /// Batches being compressed, by the leader they go to.
+    var encodingPerNode: [Int32: Int] = [:]
     var incomplete: Set<UInt64> = []
     var bufferedBytes = 0
     var memoryWaiters = CircularBuffer<MemoryWaiter>()
@@ -179,7 +181,8 @@ public actor KafkaProducer {
         topic: String, partition: Int32? = nil, key: ByteBuffer?, value: ByteBuffer?, headers: RecordHeaders = .empty,
         timestamp: Int64? = nil
     ) async throws -> RecordPosition {
-        let (state, size) = try await admit(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp)
+        let (state, size) = try await admit(
+            topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp)
         return try await withCheckedThrowingContinuation { continuation in
             do {
                 try append(
@@ -200,7 +203,8 @@ public actor KafkaProducer {
         timestamp: Int64? = nil
     ) async throws -> RecordPosition {
         try await send(
-            topic: topic, partition: partition, key: key.map { ByteBuffer(bytes: $0) }, value: value.map { ByteBuffer(bytes: $0) },
+            topic: topic, partition: partition, key: key.map { ByteBuffer(bytes: $0) },
+            value: value.map { ByteBuffer(bytes: $0) },
             headers: Self.headers(headers), timestamp: timestamp)
     }
 
@@ -219,13 +223,16 @@ public actor KafkaProducer {
         // The common case (known topic, room in the buffer) does not suspend.
         let size = try check(topic: topic, key: key, value: value, headers: headers, timestamp: timestamp)
         if let state = try admitNow(topic, partition: partition, size: size) {
-            try append(state, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, size: size, waiter: nil)
+            try append(
+                state, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, size: size,
+                waiter: nil)
             return
         }
         let (state, admitted) = try await admit(
             topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp)
         try append(
-            state, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, size: admitted, waiter: nil)
+            state, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, size: admitted,
+            waiter: nil)
     }
 
     /// Buffers a record given as byte arrays; see ``sendAndForget(topic:partition:key:value:headers:timestamp:)``.
@@ -236,7 +243,8 @@ public actor KafkaProducer {
         timestamp: Int64? = nil
     ) async throws {
         try await sendAndForget(
-            topic: topic, partition: partition, key: key.map { ByteBuffer(bytes: $0) }, value: value.map { ByteBuffer(bytes: $0) },
+            topic: topic, partition: partition, key: key.map { ByteBuffer(bytes: $0) },
+            value: value.map { ByteBuffer(bytes: $0) },
             headers: Self.headers(headers), timestamp: timestamp)
     }
 
@@ -312,7 +320,9 @@ public actor KafkaProducer {
             closing = true
             if let timeout { closeDeadline = .now + timeout }
             shutdownSignal.finish()
-            for waiter in memoryWaiters { waiter.continuation.resume(throwing: KafkaClientError(.closed, "the producer was closed")) }
+            for waiter in memoryWaiters {
+                waiter.continuation.resume(throwing: KafkaClientError(.closed, "the producer was closed"))
+            }
             memoryWaiters.removeAll()
             for topic in topics.values { for partition in topic.partitions { if let open = partition.open { closeBatch(open) } } }
         }
@@ -366,22 +376,27 @@ public actor KafkaProducer {
 
     /// Checks what can be checked without metadata; returns the record's size bound (the
     /// bytes of `buffer.memory` it takes).
-    func check(topic name: String, key: ByteBuffer?, value: ByteBuffer?, headers: RecordHeaders, timestamp: Int64?) throws -> Int {
+    func check(topic name: String, key: ByteBuffer?, value: ByteBuffer?, headers: RecordHeaders, timestamp: Int64?) throws -> Int
+    {
         if closing { throw KafkaClientError(.closed, "the producer is closed; cannot send to \(name)") }
         if let fatalError { throw fatalError }
         if let timestamp, timestamp < 0 {
-            throw KafkaClientError(.recordRejected, "invalid timestamp \(timestamp) for \(name): it must be at least 0 (or nil for now)")
+            throw KafkaClientError(
+                .recordRejected, "invalid timestamp \(timestamp) for \(name): it must be at least 0 (or nil for now)")
         }
         let size =
-            36 + (key?.readableBytes ?? 0) + (value?.readableBytes ?? 0) + (headers.isEmpty ? 0 : headers.encodedBytes.readableBytes)
+            36 + (key?.readableBytes ?? 0) + (value?.readableBytes ?? 0)
+            + (headers.isEmpty ? 0 : headers.encodedBytes.readableBytes)
         if size + RecordBatch.headerSize > config.maxRequestSize {
             throw KafkaClientError(
                 .recordRejected,
-                "a record for \(name) is \(size + RecordBatch.headerSize) bytes when serialized, larger than max.request.size (\(config.maxRequestSize))")
+                "a record for \(name) is \(size + RecordBatch.headerSize) bytes when serialized, larger than max.request.size (\(config.maxRequestSize))"
+            )
         }
         if size > config.bufferMemory {
             throw KafkaClientError(
-                .recordRejected, "a record for \(name) is \(size) bytes when serialized, larger than buffer.memory (\(config.bufferMemory))")
+                .recordRejected,
+                "a record for \(name) is \(size) bytes when serialized, larger than buffer.memory (\(config.bufferMemory))")
         }
         if senderTask == nil { senderTask = Task { await self.senderLoop() } }
         return size
@@ -409,7 +424,8 @@ public actor KafkaProducer {
     func checkPartition(_ partition: Int32?, of topic: ProducerTopic) throws {
         if let partition, partition < 0 || Int(partition) >= topic.partitions.count {
             throw KafkaClientError(
-                .recordRejected, "partition \(partition) of \(topic.name) does not exist (it has \(topic.partitions.count) partitions)")
+                .recordRejected,
+                "partition \(partition) of \(topic.name) does not exist (it has \(topic.partitions.count) partitions)")
         }
     }
 
@@ -438,7 +454,8 @@ public actor KafkaProducer {
                 if lastError is KafkaError || lastError == nil {
                     throw KafkaError(
                         .unknownTopicOrPartition,
-                        message: "topic \(name) not present in metadata after \(ms) ms (max.block.ms): create it or check its name",
+                        message:
+                            "topic \(name) not present in metadata after \(ms) ms (max.block.ms): create it or check its name",
                         api: "Metadata", topic: name, cause: lastError)
                 }
                 throw KafkaClientError(.metadata, "no metadata for topic \(name) after \(ms) ms (max.block.ms)", cause: lastError)
@@ -498,7 +515,8 @@ public actor KafkaProducer {
                 guard partitionID >= 0 && partitionID < count else {
                     releaseMemory(size)
                     throw KafkaClientError(
-                        .recordRejected, "the custom partitioner chose partition \(partitionID) of \(topic.name), which has \(count)")
+                        .recordRejected,
+                        "the custom partitioner chose partition \(partitionID) of \(topic.name), which has \(count)")
                 }
             }
         }
@@ -513,7 +531,8 @@ public actor KafkaProducer {
         let limit = Double(config.batchSize)
         let recordSize = { (builder: RecordBatchBuilder) in
             builder.encodedSize(
-                timestamp: timestamp, keySize: keySize, valueSize: valueSize, headersSize: headersSize, headerCount: headers.count)
+                timestamp: timestamp, keySize: keySize, valueSize: valueSize, headersSize: headersSize, headerCount: headers.count
+            )
         }
         func fits(_ builder: RecordBatchBuilder) -> Bool {
             let total = builder.sizeInBytes + recordSize(builder)

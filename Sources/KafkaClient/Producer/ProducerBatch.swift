@@ -28,6 +28,8 @@ final class ProducerBatch {
     var encoded: ByteBuffer?
     /// Whether a child task is finishing (compressing) the batch.
     var encoding = false
+    /// The leader when encoding started.
+    var encodingNode: Int32 = -1
     /// Whether the batch takes no more records.
     var isClosed = false
     /// The number of records.

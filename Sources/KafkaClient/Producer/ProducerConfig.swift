@@ -167,7 +167,8 @@ public struct ProducerConfig: Sendable {
                 guard let chosen = Self.partitionerClasses[trimmed] else {
                     throw KafkaClientError(
                         .invalidConfig,
-                        "partitioner.class must be empty or one of \(Self.partitionerClasses.keys.sorted().joined(separator: ", ")), got \"\(name)\"")
+                        "partitioner.class must be empty or one of \(Self.partitionerClasses.keys.sorted().joined(separator: ", ")), got \"\(name)\""
+                    )
                 }
                 partitioner = chosen
             }
@@ -205,7 +206,8 @@ public struct ProducerConfig: Sendable {
             if retries == 0 { throw fail("enable.idempotence requires retries > 0; set enable.idempotence=false") }
             if maxInFlight > 5 {
                 throw fail(
-                    "enable.idempotence requires max.in.flight.requests.per.connection <= 5, got \(maxInFlight); set enable.idempotence=false")
+                    "enable.idempotence requires max.in.flight.requests.per.connection <= 5, got \(maxInFlight); set enable.idempotence=false"
+                )
             }
         }
         if let level = compression.level {

@@ -33,7 +33,9 @@ struct ProducerIdRequest: KafkaRequest {
 
     func encode(into buffer: inout ByteBuffer, version: Int16) throws {
         guard Self.versions.contains(version) else {
-            throw ProtocolError(.unsupportedVersion, "InitProducerIdRequest v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))")
+            throw ProtocolError(
+                .unsupportedVersion,
+                "InitProducerIdRequest v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))")
         }
         if version <= 2 {
             try InitProducerIdRequest(transactionalId: transactionalId, transactionTimeoutMs: transactionTimeoutMs)
@@ -49,7 +51,9 @@ struct ProducerIdRequest: KafkaRequest {
 
     init(from buffer: inout ByteBuffer, version: Int16) throws {
         guard Self.versions.contains(version) else {
-            throw ProtocolError(.unsupportedVersion, "InitProducerIdRequest v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))")
+            throw ProtocolError(
+                .unsupportedVersion,
+                "InitProducerIdRequest v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))")
         }
         if version <= 2 {
             let v2 = try InitProducerIdRequest(from: &buffer, version: version)
@@ -76,14 +80,20 @@ struct ProducerIdResponse: KafkaMessage {
 
     func encode(into buffer: inout ByteBuffer, version: Int16) throws {
         guard Self.versions.contains(version) else {
-            throw ProtocolError(.unsupportedVersion, "InitProducerIdResponse v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))")
+            throw ProtocolError(
+                .unsupportedVersion,
+                "InitProducerIdResponse v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))"
+            )
         }
         try response.encode(into: &buffer, version: min(version, 2))
     }
 
     init(from buffer: inout ByteBuffer, version: Int16) throws {
         guard Self.versions.contains(version) else {
-            throw ProtocolError(.unsupportedVersion, "InitProducerIdResponse v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))")
+            throw ProtocolError(
+                .unsupportedVersion,
+                "InitProducerIdResponse v\(version) is not implemented (v\(Self.versions.lowerBound)-\(Self.versions.upperBound))"
+            )
         }
         response = try InitProducerIdResponse(from: &buffer, version: min(version, 2))
     }

@@ -54,7 +54,10 @@ struct ConsumedRecord: Equatable, CustomStringConvertible {
 func consumeWithRdkafka(bootstrap: String, topic: String, timeout: Int = 30) throws -> [ConsumedRecord] {
     let output = try run(
         "/usr/bin/env",
-        ["python3", peersDirectory.appendingPathComponent("rdkafka_consume.py").path, "-b", bootstrap, "-t", topic, "--timeout", "\(timeout)"])
+        [
+            "python3", peersDirectory.appendingPathComponent("rdkafka_consume.py").path, "-b", bootstrap, "-t", topic,
+            "--timeout", "\(timeout)",
+        ])
     func bytes(_ any: Any?) -> [UInt8]? {
         guard let text = any as? String else { return nil }
         return Data(base64Encoded: text).map { [UInt8]($0) }
@@ -80,11 +83,15 @@ func rdkafkaPartitions(for keys: [[UInt8]], partitionCount: Int, partitioner: St
     let input = keys.map { key in key.map { String(format: "%02x", $0) }.joined() }.joined(separator: "\n") + "\n"
     let output = try run(
         "/usr/bin/env",
-        ["python3", peersDirectory.appendingPathComponent("rdkafka_partition.py").path, "-p", "\(partitionCount)", "--hex",
-         "--partitioner", partitioner],
+        [
+            "python3", peersDirectory.appendingPathComponent("rdkafka_partition.py").path, "-p", "\(partitionCount)", "--hex",
+            "--partitioner", partitioner,
+        ],
         input: Data(input.utf8))
     let lines = output.split(separator: "\n")
-    guard lines.count == keys.count else { throw PeerError("rdkafka_partition.py printed \(lines.count) lines for \(keys.count) keys") }
+    guard lines.count == keys.count else {
+        throw PeerError("rdkafka_partition.py printed \(lines.count) lines for \(keys.count) keys")
+    }
     return try lines.map { line in
         guard let partition = Int32(line.split(separator: "\t", omittingEmptySubsequences: false)[0]) else {
             throw PeerError("rdkafka_partition.py printed \(line)")
