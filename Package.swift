@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaBrokerTests",
-            dependencies: ["KafkaBroker", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["KafkaBroker", "KafkaClient", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -28,12 +28,15 @@ public final class EmbeddedBroker: Sendable {
 
     let core: BrokerCore
     private let eventLoopGroup: MultiThreadedEventLoopGroup
+    /// One thread for the broker core (storage and coordinators).
+    private let coreLoopGroup: MultiThreadedEventLoopGroup
     private let serverChannel: Channel
     private let acceptTask: Task<Void, Never>
     private let tickTask: Task<Void, Never>
 
     private init(
-        host: String, port: Int, dataDirectory: String, core: BrokerCore, eventLoopGroup: MultiThreadedEventLoopGroup, serverChannel: Channel,
+        host: String, port: Int, dataDirectory: String, core: BrokerCore, eventLoopGroup: MultiThreadedEventLoopGroup,
+        coreLoopGroup: MultiThreadedEventLoopGroup, serverChannel: Channel,
         acceptTask: Task<Void, Never>, tickTask: Task<Void, Never>
     ) {
         self.host = host
@@ -41,6 +44,7 @@ public final class EmbeddedBroker: Sendable {
         self.dataDirectory = dataDirectory
         self.core = core
         self.eventLoopGroup = eventLoopGroup
+        self.coreLoopGroup = coreLoopGroup
         self.serverChannel = serverChannel
         self.acceptTask = acceptTask
         self.tickTask = tickTask
@@ -55,7 +59,14 @@ public final class EmbeddedBroker: Sendable {
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 0, config: BrokerConfig = BrokerConfig(),
         logger: Logger = Logger(label: "kafka-broker")
     ) async throws -> EmbeddedBroker {
-        let core = try BrokerCore(dataDirectory: dataDirectory, config: config, logger: logger)
+        let coreLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let core: BrokerCore
+        do {
+            core = try BrokerCore(dataDirectory: dataDirectory, config: config, logger: logger, executorLoop: coreLoopGroup.next())
+        } catch {
+            try? await coreLoopGroup.shutdownGracefully()
+            throw error
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(2, System.coreCount))
         let maxFrame = config.maxRequestSize
         let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -72,6 +83,7 @@ public final class EmbeddedBroker: Sendable {
         } catch {
             await core.shutdown()
             try? await group.shutdownGracefully()
+            try? await coreLoopGroup.shutdownGracefully()
             throw error
         }
         let boundPort = server.channel.localAddress?.port ?? port
@@ -98,7 +110,8 @@ public final class EmbeddedBroker: Sendable {
         }
         logger.info("broker started", metadata: ["address": "\(host):\(boundPort)", "dataDirectory": "\(dataDirectory)"])
         return EmbeddedBroker(
-            host: host, port: boundPort, dataDirectory: dataDirectory, core: core, eventLoopGroup: group, serverChannel: server.channel,
+            host: host, port: boundPort, dataDirectory: dataDirectory, core: core, eventLoopGroup: group, coreLoopGroup: coreLoopGroup,
+            serverChannel: server.channel,
             acceptTask: acceptTask, tickTask: tickTask)
     }
 
@@ -129,12 +142,21 @@ public final class EmbeddedBroker: Sendable {
 
     /// Stops listening, answers waiting requests, closes connections, and flushes and closes
     /// every log. The data directory can then be opened by a new broker.
+    ///
+    /// The order matters: connections are closed and their tasks finish while the event
+    /// loops still run (a channel closed on a stopped event loop never completes its close,
+    /// and the task awaiting it would wait forever); the logs close after the last request;
+    /// the event loops stop last.
     public func shutdown() async throws {
         tickTask.cancel()
-        await core.shutdown()
+        await core.stopServing()
         try? await serverChannel.close()
-        try await eventLoopGroup.shutdownGracefully()
+        // Ends every connection's read loop (a cancelled inbound stream ends) and closes it.
+        acceptTask.cancel()
         await acceptTask.value
         await tickTask.value
+        await core.shutdown()
+        try await eventLoopGroup.shutdownGracefully()
+        try await coreLoopGroup.shutdownGracefully()
     }
 }

@@ -6,7 +6,15 @@ import NIOCore
 /// The broker's state and the single place it changes: topics and partitions, the group
 /// coordinator and the transaction coordinator. Request handlers (`Handlers/`) are
 /// extensions of this actor, one file per API.
+///
+/// The actor runs on an event loop thread of its own (`executorLoop`), not on Swift
+/// concurrency's shared cooperative pool: its file reads, writes and fsyncs block, and on a
+/// small machine they would otherwise stall every other task of the process (an
+/// application's stream threads, or the tests beside an in-process broker).
 actor BrokerCore {
+    /// The thread the actor runs on.
+    nonisolated let executorLoop: any EventLoop
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executorLoop.executor.asUnownedSerialExecutor() }
     let config: BrokerConfig
     let dataDirectory: String
     let logger: Logger
@@ -21,11 +29,16 @@ actor BrokerCore {
     let transactionLog: InternalLog
     private var lastCleanupMs: Int64 = nowMs()
     private(set) var isShutDown = false
+    /// Set when shutdown begins: long polls and group waits end, new requests are refused.
+    nonisolated let stopSignal = StopSignal()
+    /// Whether the broker is shutting down or shut down.
+    var isStopping: Bool { isShutDown || stopSignal.isSet }
 
     private var clusterDirectory: String { dataDirectory + "/__cluster" }
     private var topicsPath: String { clusterDirectory + "/topics.json" }
 
-    init(dataDirectory: String, config: BrokerConfig, logger: Logger) throws {
+    init(dataDirectory: String, config: BrokerConfig, logger: Logger, executorLoop: any EventLoop) throws {
+        self.executorLoop = executorLoop
         self.config = config
         self.dataDirectory = dataDirectory
         self.logger = logger
@@ -203,9 +216,19 @@ actor BrokerCore {
     }
 
     /// Flushes and closes every log; waiting requests are answered with errors.
+    /// First step of a shutdown: refuses new requests and answers the waiting ones (long
+    /// polls end at their next check, group joins and syncs get NOT_COORDINATOR), while the
+    /// logs stay open for requests already being handled.
+    func stopServing() {
+        stopSignal.set()
+        groups.shutdown()
+    }
+
+    /// Last step of a shutdown: flushes and closes every log.
     func shutdown() {
         guard !isShutDown else { return }
         isShutDown = true
+        stopSignal.set()
         groups.shutdown()
         for topic in topics.values {
             for partition in topic.partitions { partition.log.close() }

@@ -11,7 +11,7 @@ extension BrokerCore {
         let deadline = ContinuousClock.now + .milliseconds(max(0, Int(request.maxWait)))
         let readCommitted = request.isolationLevel == 1
         while true {
-            if isShutDown || ContinuousClock.now >= deadline { break }
+            if isStopping || Task.isCancelled || ContinuousClock.now >= deadline { break }
             if request.minBytes <= 1 {
                 if hasFetchableData(request, readCommitted: readCommitted) { break }
             } else {

@@ -7,7 +7,7 @@ extension BrokerCore {
     func handleJoinGroup(_ request: JoinGroupRequest, _ context: RequestContext) async -> JoinGroupResponse {
         var request = request
         if context.apiVersion == 0 { request.rebalanceTimeoutMs = request.sessionTimeoutMs }
-        if isShutDown { return JoinGroupResponse(errorCode: KafkaErrorCode.notCoordinator.code, leader: "", memberId: request.memberId) }
+        if isStopping { return JoinGroupResponse(errorCode: KafkaErrorCode.notCoordinator.code, leader: "", memberId: request.memberId) }
         var response = await withCheckedContinuation { continuation in
             groups.join(request, version: context.apiVersion, clientId: context.clientId, clientHost: context.clientHost, reply: continuation)
         }

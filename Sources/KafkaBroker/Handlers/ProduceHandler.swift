@@ -14,7 +14,7 @@ extension BrokerCore {
                 var out = ProduceResponse.PartitionProduceResponse(partitionIndex: data.partitionIndex, errorCode: 0, baseOffset: -1)
                 if !acksValid {
                     out.errorCode = KafkaErrorCode.invalidRequiredAcks.code
-                } else if isShutDown {
+                } else if isStopping {
                     out.errorCode = KafkaErrorCode.notLeaderOrFollower.code
                 } else if let partition = partition(topic.name, data.partitionIndex) {
                     let result = partition.appendFromProducer(data.records) { producerId, epoch in

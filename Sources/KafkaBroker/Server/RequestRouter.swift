@@ -19,6 +19,7 @@ struct RequestRouter: Sendable {
     }
 
     func handle(frame: ByteBuffer, clientHost: String) async -> Outcome {
+        if core.stopSignal.isSet { return .close("the broker is shutting down") }
         let request: DecodedRequest
         do {
             request = try BrokerRequestDecoder.decode(frame: frame)

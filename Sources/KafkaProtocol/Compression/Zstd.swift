@@ -10,9 +10,11 @@ enum Zstd {
         }
         let bound = ZSTD_compressBound(input.count)
         var result = 0
-        output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
-            result = ZSTD_compress(out.baseAddress, out.count, input.baseAddress, input.count, Int32(level))
-            return ZSTD_isError(result) != 0 ? 0 : result
+        try ZstdContextPool.shared.withCompressor { context in
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
+                result = ZSTD_compressCCtx(context, out.baseAddress, out.count, input.baseAddress, input.count, Int32(level))
+                return ZSTD_isError(result) != 0 ? 0 : result
+            }
         }
         if ZSTD_isError(result) != 0 {
             throw ProtocolError(.invalidValue, "zstd compression failed: \(String(cString: ZSTD_getErrorName(result)))")
@@ -20,10 +22,14 @@ enum Zstd {
     }
 
     static func decompress(_ input: UnsafeRawBufferPointer, into output: inout DecompressionOutput) throws {
-        guard let stream = ZSTD_createDStream() else { throw ProtocolError(.corrupt, "zstd could not start a stream") }
-        defer { ZSTD_freeDStream(stream) }
-        // Bound the decoder's window memory (128 MiB, zstd's default) explicitly.
-        _ = ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, 27)
+        try ZstdContextPool.shared.withDecompressor { stream in
+            try decompress(input, with: stream, into: &output)
+        }
+    }
+
+    private static func decompress(
+        _ input: UnsafeRawBufferPointer, with stream: OpaquePointer, into output: inout DecompressionOutput
+    ) throws {
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         var chunk = 64 * 1024
         let declared = ZSTD_getFrameContentSize(input.baseAddress, input.count)
