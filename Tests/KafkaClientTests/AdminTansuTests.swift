@@ -157,14 +157,15 @@ import Testing
         try adminProduce(bootstrap: bootstrap, topic: topic, counts: [0: 3])
         // tansu 0.6 advertises DeleteRecords v0-2 but closes the connection on every request.
         // A lost connection is retriable, so the admin retries until default.api.timeout.ms.
-        try await withAdmin(bootstrap, timeout: .seconds(1)) { admin in
+        // 3 s: long enough for a first answer on a loaded machine, so its error is the cause.
+        try await withAdmin(bootstrap, timeout: .seconds(3)) { admin in
             let p0 = TopicPartition(topic, 0)
             let start = ContinuousClock.now
             let error = await #expect(throws: KafkaClientError.self) { try await admin.deleteRecords([p0: 2]) }
             #expect(error?.code == .timeout)
             #expect(error?.message.contains("DeleteRecords") == true)
             #expect((error?.cause as? KafkaClientError)?.code == .connection)
-            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(ContinuousClock.now - start < .seconds(8))
             // The client recovers: the next request works.
             #expect(try await admin.listOffsets([p0: .earliest])[p0]?.offset == 0)
             try await admin.deleteTopic(topic)

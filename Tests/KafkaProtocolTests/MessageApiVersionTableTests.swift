@@ -7,9 +7,9 @@ struct MessageApiVersionTableTests {
     @Test("the implemented table: one entry per API, sorted, with the generated versions")
     func implemented() throws {
         let table = KafkaApiVersionTable.implemented
-        #expect(table.entries.count == 30)
+        #expect(table.entries.count == 31)
         #expect(table.entries.map(\.apiKey) == table.entries.map(\.apiKey).sorted())
-        #expect(Set(table.entries.map(\.apiKey)).count == 30)
+        #expect(Set(table.entries.map(\.apiKey)).count == 31)
 
         let metadata = try #require(table.entry(for: .metadata))
         #expect(metadata.minVersion == 0 && metadata.maxVersion == 9 && metadata.firstFlexibleVersion == 9)
@@ -60,7 +60,7 @@ struct MessageApiVersionTableTests {
         #expect(table.responseHeaderVersion(for: .apiVersions, apiVersion: 3) == 0)
         #expect(table.requestHeaderVersion(for: .produce, apiVersion: 8) == 1)
         #expect(table.requestHeaderVersion(for: .metadata, apiVersion: 10) == nil)
-        #expect(table.requestHeaderVersion(for: .offsetDelete, apiVersion: 0) == nil)
+        #expect(table.requestHeaderVersion(for: .offsetForLeaderEpoch, apiVersion: 0) == nil)
     }
 
     @Test("ApiKey names")

@@ -136,9 +136,9 @@ struct MessageRoundTripTests {
 
     @Test("every generated message is covered")
     func coverage() {
-        // 30 request/response pairs, 2 headers, 2 consumer-protocol data structures.
-        #expect(allMessageRoundTripCases.count == 64)
-        #expect(Set(allMessageRoundTripCases.map(\.name)).count == 64)
+        // 31 request/response pairs, 2 headers, 2 consumer-protocol data structures.
+        #expect(allMessageRoundTripCases.count == 66)
+        #expect(Set(allMessageRoundTripCases.map(\.name)).count == 66)
     }
 
     @Test("encoding at an unimplemented version throws .unsupportedVersion and writes nothing")

@@ -57,6 +57,8 @@ let allMessageRoundTripCases: [RoundTripCase] = [
     RoundTripCase(MetadataResponse.self),
     RoundTripCase(OffsetCommitRequest.self),
     RoundTripCase(OffsetCommitResponse.self),
+    RoundTripCase(OffsetDeleteRequest.self),
+    RoundTripCase(OffsetDeleteResponse.self),
     RoundTripCase(OffsetFetchRequest.self),
     RoundTripCase(OffsetFetchResponse.self),
     RoundTripCase(ProduceRequest.self),
@@ -1780,6 +1782,76 @@ extension OffsetCommitResponse.OffsetCommitResponsePartition {
         value.partitionIndex = Int32(truncatingIfNeeded: seed &* 1000 &+ 8)
         value.errorCode = Int16(truncatingIfNeeded: seed &* 100 &+ 9)
         if version >= 8 { value.unknownTaggedFields = sampleUnknownTaggedFields(seed: seed) }
+        return value
+    }
+}
+
+extension OffsetDeleteRequest: MessageSample {
+    static func defaults() -> Self { Self() }
+
+    static func sample(version: Int16, nulls: Bool, seed: Int) -> Self {
+        var value = Self()
+        value.groupId = "GroupId-\(seed)-ü"
+        value.topics = [
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 1),
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 2),
+        ]
+        return value
+    }
+}
+
+extension OffsetDeleteRequest.OffsetDeleteRequestTopic {
+    static func sample(version: Int16, nulls: Bool, seed: Int) -> Self {
+        var value = Self()
+        value.name = "Name-\(seed)-ü"
+        value.partitions = [
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 1),
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 2),
+        ]
+        return value
+    }
+}
+
+extension OffsetDeleteRequest.OffsetDeleteRequestPartition {
+    static func sample(version: Int16, nulls: Bool, seed: Int) -> Self {
+        var value = Self()
+        value.partitionIndex = Int32(truncatingIfNeeded: seed &* 1000 &+ 8)
+        return value
+    }
+}
+
+extension OffsetDeleteResponse: MessageSample {
+    static func defaults() -> Self { Self() }
+
+    static func sample(version: Int16, nulls: Bool, seed: Int) -> Self {
+        var value = Self()
+        value.errorCode = Int16(truncatingIfNeeded: seed &* 100 &+ 8)
+        value.throttleTimeMs = Int32(truncatingIfNeeded: seed &* 1000 &+ 9)
+        value.topics = [
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 1),
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 2),
+        ]
+        return value
+    }
+}
+
+extension OffsetDeleteResponse.OffsetDeleteResponseTopic {
+    static func sample(version: Int16, nulls: Bool, seed: Int) -> Self {
+        var value = Self()
+        value.name = "Name-\(seed)-ü"
+        value.partitions = [
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 1),
+            .sample(version: version, nulls: nulls, seed: seed &* 3 &+ 2),
+        ]
+        return value
+    }
+}
+
+extension OffsetDeleteResponse.OffsetDeleteResponsePartition {
+    static func sample(version: Int16, nulls: Bool, seed: Int) -> Self {
+        var value = Self()
+        value.partitionIndex = Int32(truncatingIfNeeded: seed &* 1000 &+ 8)
+        value.errorCode = Int16(truncatingIfNeeded: seed &* 100 &+ 9)
         return value
     }
 }

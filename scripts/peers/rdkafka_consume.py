@@ -10,7 +10,7 @@ by (partition, offset), one JSON object per line:
    "timestamp_type": "create", "key": "a2V5", "value": "dmFsdWU=",
    "headers": [["h", "eA=="]]}
 
-key/value/header values are base64 (--encoding hex for hex); null stays null.
+key/value/header values are base64 (--encoding hex for hex, text for UTF-8); null stays null.
 timestamp_type is "create", "log_append" or "none". Exit status 1 when a
 partition does not reach its end within --timeout seconds.
 
@@ -39,7 +39,7 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bootstrap", "-b", required=True)
     ap.add_argument("--topic", "-t", required=True)
-    ap.add_argument("--encoding", choices=["base64", "hex"], default="base64")
+    ap.add_argument("--encoding", choices=["base64", "hex", "text"], default="base64")
     ap.add_argument("--isolation-level", choices=["read_uncommitted", "read_committed"],
                     default="read_uncommitted")
     ap.add_argument("--timeout", type=float, default=30.0,
@@ -53,6 +53,9 @@ def main() -> int:
     if args.encoding == "hex":
         def enc(b):
             return None if b is None else b.hex()
+    elif args.encoding == "text":
+        def enc(b):
+            return None if b is None else b.decode("utf-8", errors="replace")
     else:
         def enc(b):
             return None if b is None else base64.b64encode(b).decode("ascii")

@@ -54,6 +54,14 @@ final class GroupCoordinator {
         for (tp, value) in offsets { group.offsets[tp] = value }
     }
 
+    /// Removes some of a group's committed offsets (tombstones), durable before it returns.
+    func deleteOffsets(_ group: ConsumerGroup, _ partitions: [TopicPartitionKey]) throws {
+        let present = partitions.filter { group.offsets[$0] != nil }.sorted()
+        guard !present.isEmpty else { return }
+        try offsetsLog?.append(present.map { (Self.offsetKey(group.groupId, $0), nil) })
+        for tp in present { group.offsets[tp] = nil }
+    }
+
     /// Removes a group's offsets (tombstones) and the group.
     func deleteGroup(_ group: ConsumerGroup) throws {
         try offsetsLog?.append(group.offsets.keys.sorted().map { (Self.offsetKey(group.groupId, $0), nil) })

@@ -27,6 +27,7 @@ public enum BrokerRequest: Sendable {
     case describeConfigs(DescribeConfigsRequest)
     case createPartitions(CreatePartitionsRequest)
     case deleteGroups(DeleteGroupsRequest)
+    case offsetDelete(OffsetDeleteRequest)
     case incrementalAlterConfigs(IncrementalAlterConfigsRequest)
     case describeCluster(DescribeClusterRequest)
     /// ApiVersions in a version the broker does not know: answered with v0 and

@@ -67,6 +67,7 @@ public enum BrokerRequestDecoder {
         case .describeConfigs: return .describeConfigs(try DescribeConfigsRequest(from: &b, version: v))
         case .createPartitions: return .createPartitions(try CreatePartitionsRequest(from: &b, version: v))
         case .deleteGroups: return .deleteGroups(try DeleteGroupsRequest(from: &b, version: v))
+        case .offsetDelete: return .offsetDelete(try OffsetDeleteRequest(from: &b, version: v))
         case .incrementalAlterConfigs: return .incrementalAlterConfigs(try IncrementalAlterConfigsRequest(from: &b, version: v))
         case .describeCluster: return .describeCluster(try DescribeClusterRequest(from: &b, version: v))
         default: throw ProtocolError(.unsupportedVersion, "API \(apiKey) is not served")

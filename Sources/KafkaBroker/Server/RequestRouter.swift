@@ -59,6 +59,7 @@ struct RequestRouter: Sendable {
             case .describeConfigs(let r): return try encode(await core.handleDescribeConfigs(r, context), context)
             case .createPartitions(let r): return try encode(await core.handleCreatePartitions(r, context), context)
             case .deleteGroups(let r): return try encode(await core.handleDeleteGroups(r, context), context)
+            case .offsetDelete(let r): return try encode(await core.handleOffsetDelete(r, context), context)
             case .incrementalAlterConfigs(let r): return try encode(await core.handleIncrementalAlterConfigs(r, context), context)
             case .describeCluster(let r): return try encode(await core.handleDescribeCluster(r, context), context)
             case .unsupportedApiVersions:

@@ -104,6 +104,7 @@ public struct KafkaApiVersionTable: Sendable, Hashable {
         Entry(SaslAuthenticateRequest.self),
         Entry(CreatePartitionsRequest.self),
         Entry(DeleteGroupsRequest.self),
+        Entry(OffsetDeleteRequest.self),
         Entry(IncrementalAlterConfigsRequest.self),
         Entry(DescribeClusterRequest.self),
     ])

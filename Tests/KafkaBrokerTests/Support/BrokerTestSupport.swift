@@ -116,12 +116,15 @@ func createTopic(_ bootstrap: String, _ topic: String, partitions: Int = 1, conf
         """, [bootstrap, topic, "\(partitions)", configJSON])
 }
 
-/// Every record of a topic as read by `scripts/peers/rdkafka_consume.py` (hex encoding).
-func consumeWithRdkafka(_ bootstrap: String, _ topic: String, isolation: String = "read_uncommitted") async throws -> [[String: Any]] {
+/// Every record of a topic as read by `scripts/peers/rdkafka_consume.py` (keys and values in
+/// `encoding`: hex, base64 or text), with extra `-X name=value` settings for librdkafka.
+func consumeWithRdkafka(
+    _ bootstrap: String, _ topic: String, isolation: String = "read_uncommitted", encoding: String = "hex", extra: [String] = []
+) async throws -> [[String: Any]] {
     let output = try await runProcess(
         "/usr/bin/env",
         ["python3", repositoryRoot.appendingPathComponent("scripts/peers/rdkafka_consume.py").path, "-b", bootstrap, "-t", topic,
-         "--encoding", "hex", "--isolation-level", isolation, "--timeout", "30"])
+         "--encoding", encoding, "--isolation-level", isolation, "--timeout", "30"] + extra)
     return try output.split(separator: "\n").map {
         try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
     }
