@@ -16,6 +16,8 @@ public struct BrokerConfig: Sendable {
     /// Broker-wide topic config defaults (Kafka's `log.*` settings in topic-config names,
     /// for example `["segment.bytes": "1048576", "flush.messages": "1"]`).
     public var topicDefaults: [String: String] = [:]
+    /// TLS and SASL of the listener (plaintext without authentication by default).
+    public var security = BrokerSecurity()
     /// The largest request frame accepted (`socket.request.max.bytes`).
     public var maxRequestSize: Int = 104_857_600
     /// How often retention and compaction run (`log.retention.check.interval.ms`), in ms.

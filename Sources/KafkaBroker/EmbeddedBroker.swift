@@ -3,6 +3,7 @@ import KafkaProtocol
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A single-node Kafka-protocol broker with file-backed storage, running in this process.
 ///
@@ -71,11 +72,13 @@ public final class EmbeddedBroker: Sendable {
         let maxFrame = config.maxRequestSize
         let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
         do {
+            let tls = try config.security.tls.map(Self.tlsContext)
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(BrokerFrameDecoder(maxFrameSize: maxFrame)))
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
@@ -88,7 +91,8 @@ public final class EmbeddedBroker: Sendable {
         }
         let boundPort = server.channel.localAddress?.port ?? port
         await core.setAdvertised(host: config.advertisedHost ?? host, port: Int32(boundPort))
-        let router = RequestRouter(core: core, logger: logger)
+        let router = RequestRouter(
+            core: core, logger: logger, saslUsers: config.security.saslMechanisms.isEmpty ? nil : SaslUsers(config.security))
         let acceptTask = Task {
             await withDiscardingTaskGroup { tasks in
                 do {
@@ -108,7 +112,12 @@ public final class EmbeddedBroker: Sendable {
                 await core.tick()
             }
         }
-        logger.info("broker started", metadata: ["address": "\(host):\(boundPort)", "dataDirectory": "\(dataDirectory)"])
+        logger.info(
+            "broker started",
+            metadata: [
+                "address": "\(host):\(boundPort)", "dataDirectory": "\(dataDirectory)",
+                "securityProtocol": "\(config.security.securityProtocol)",
+            ])
         return EmbeddedBroker(
             host: host, port: boundPort, dataDirectory: dataDirectory, core: core, eventLoopGroup: group, coreLoopGroup: coreLoopGroup,
             serverChannel: server.channel,
@@ -120,9 +129,12 @@ public final class EmbeddedBroker: Sendable {
         let peer = connection.channel.remoteAddress?.ipAddress ?? "unknown"
         do {
             try await connection.executeThenClose { inbound, outbound in
+                var sasl = router.newAuthenticator()
                 for try await frame in inbound {
-                    switch await router.handle(frame: frame, clientHost: "/" + peer) {
-                    case .respond(let bytes): try await outbound.write(bytes)
+                    switch await router.handle(frame: frame, clientHost: "/" + peer, sasl: &sasl) {
+                    case .respond(let bytes):
+                        try await outbound.write(bytes)
+                        if sasl?.hasFailed == true { return }
                     case .noResponse: continue
                     case .close(let reason):
                         logger.info("closing connection", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
@@ -133,6 +145,19 @@ public final class EmbeddedBroker: Sendable {
         } catch {
             logger.debug("connection ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
+    }
+
+    /// The TLS context of a listener.
+    /// - Throws: ``StorageError``-like configuration errors are NIOSSL's, naming the file.
+    private static func tlsContext(_ settings: BrokerSecurity.TLS) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(settings.certificateFile).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: settings.keyFile, format: .pem)))
+        if let clientCA = settings.clientCAFile {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+            configuration.certificateVerification = .noHostnameVerification
+        }
+        return try NIOSSLContext(configuration: configuration)
     }
 
     /// Runs retention and compaction now instead of at the next cleanup interval.

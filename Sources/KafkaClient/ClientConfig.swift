@@ -22,6 +22,8 @@ public struct ClientConfig: Sendable {
     public var metadataMaxAge: Duration = .seconds(300)
     /// The largest response frame accepted; a larger one closes the connection.
     public var maxResponseSize: Int = 128 * 1024 * 1024
+    /// `security.protocol` with its SASL and TLS settings (plaintext by default).
+    public var security = SecurityConfig()
 
     /// Creates a configuration.
     public init(bootstrapServers: [BrokerAddress]) {
@@ -35,10 +37,10 @@ public struct ClientConfig: Sendable {
     }
 
     /// The property names ``init(properties:)`` understands.
-    public static let propertyNames: Set<String> = [
+    public static let propertyNames: Set<String> = Set<String>([
         "bootstrap.servers", "client.id", "request.timeout.ms", "socket.connection.setup.timeout.ms", "reconnect.backoff.ms",
         "reconnect.backoff.max.ms", "retry.backoff.ms", "metadata.max.age.ms",
-    ]
+    ]).union(SecurityConfig.propertyNames)
 
     /// Creates a configuration from Kafka property names; properties of other clients'
     /// settings (producer, consumer) are left for them.
@@ -57,6 +59,7 @@ public struct ClientConfig: Sendable {
         if let v = try p.milliseconds("reconnect.backoff.max.ms", min: 0) { reconnectBackoffMax = v }
         if let v = try p.milliseconds("retry.backoff.ms", min: 0) { retryBackoff = v }
         if let v = try p.milliseconds("metadata.max.age.ms", min: 0) { metadataMaxAge = v }
+        security = try SecurityConfig(p)
     }
 }
 

@@ -25,6 +25,9 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
         public static let metadata = Code("metadata")
         /// A record was not accepted (too large, buffer full past the timeout).
         public static let recordRejected = Code("recordRejected")
+        /// SASL authentication or the TLS handshake failed (wrong credentials, a mechanism
+        /// the broker does not enable, an untrusted certificate). Not retriable.
+        public static let authentication = Code("authentication")
 
         /// The name.
         public var description: String { name }
@@ -57,4 +60,8 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
 
     /// Whether retrying later may succeed (connection losses and timeouts).
     public var isRetriable: Bool { code == .connection || code == .timeout }
+
+    /// Whether no retry can help (failed authentication, a bad configuration): thrown at
+    /// once instead of being retried until a timeout.
+    var isFatal: Bool { code == .authentication || code == .invalidConfig }
 }

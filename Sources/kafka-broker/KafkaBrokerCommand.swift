@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KafkaBroker
+import KafkaSecurity
 import Logging
 
 /// `kafka-broker`: runs the embedded broker standalone until SIGINT/SIGTERM.
@@ -32,6 +33,21 @@ struct KafkaBrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topic-config"), help: "A broker-wide topic config default, name=value (repeatable), e.g. flush.messages=1.")
     var topicConfigs: [String] = []
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: the listener speaks TLS (with --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CAs whose client certificates are required (ssl.client.auth=required).")
+    var tlsClientCA: String?
+
+    @Option(name: .customLong("sasl-mechanism"), help: "Enable a SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (repeatable).")
+    var saslMechanisms: [String] = []
+
+    @Option(name: .customLong("sasl-user"), help: "A SASL user, name:password (repeatable).")
+    var saslUsers: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -46,6 +62,24 @@ struct KafkaBrokerCommand: AsyncParsableCommand {
             if let problem = TopicConfig.validate(name: parts[0], value: parts[1]) { throw ValidationError(problem) }
             config.topicDefaults[parts[0]] = parts[1]
         }
+        switch (tlsCertificate, tlsKey) {
+        case (let certificate?, let key?):
+            config.security.tls = .init(certificateFile: certificate, keyFile: key, clientCAFile: tlsClientCA)
+        case (nil, nil): break
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        for name in saslMechanisms {
+            guard let mechanism = SASLMechanism(rawValue: name.uppercased()) else {
+                throw ValidationError("unknown SASL mechanism \(name); use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+            }
+            config.security.saslMechanisms.insert(mechanism)
+        }
+        for user in saslUsers {
+            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--sasl-user expects name:password, got \(user)") }
+            config.security.users[parts[0]] = parts[1]
+        }
+        if !saslMechanisms.isEmpty && saslUsers.isEmpty { throw ValidationError("--sasl-mechanism needs at least one --sasl-user") }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -28,6 +28,8 @@ public enum BrokerRequest: Sendable {
     case createPartitions(CreatePartitionsRequest)
     case deleteGroups(DeleteGroupsRequest)
     case offsetDelete(OffsetDeleteRequest)
+    case saslHandshake(SaslHandshakeRequest)
+    case saslAuthenticate(SaslAuthenticateRequest)
     case incrementalAlterConfigs(IncrementalAlterConfigsRequest)
     case describeCluster(DescribeClusterRequest)
     /// ApiVersions in a version the broker does not know: answered with v0 and

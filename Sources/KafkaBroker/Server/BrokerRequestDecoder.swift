@@ -8,7 +8,7 @@ public enum BrokerRequestDecoder {
     /// Decodes `frame`.
     ///
     /// - Throws: ``BrokerRequestError`` for a short frame, an API or version the broker does
-    ///   not advertise (``BrokerApiVersions``), or a header or body that does not decode.
+    ///   not know (``BrokerApiVersions/withSASL``), or a header or body that does not decode.
     public static func decode(frame: ByteBuffer) throws(BrokerRequestError) -> DecodedRequest {
         var buffer = frame
         guard let key: Int16 = buffer.getInteger(at: buffer.readerIndex),
@@ -18,7 +18,7 @@ public enum BrokerRequestDecoder {
             throw BrokerRequestError(kind: .truncatedHeader, message: "frame of \(frame.readableBytes) bytes is shorter than a request header")
         }
         let apiKey = ApiKey(key)
-        guard let entry = BrokerApiVersions.table.entry(for: apiKey) else {
+        guard let entry = BrokerApiVersions.withSASL.entry(for: apiKey) else {
             throw BrokerRequestError(kind: .unsupportedApi, apiKey: key, apiVersion: version, correlationId: correlationId, message: "API \(apiKey) is not supported")
         }
         if !entry.versions.contains(version) {
@@ -68,6 +68,8 @@ public enum BrokerRequestDecoder {
         case .createPartitions: return .createPartitions(try CreatePartitionsRequest(from: &b, version: v))
         case .deleteGroups: return .deleteGroups(try DeleteGroupsRequest(from: &b, version: v))
         case .offsetDelete: return .offsetDelete(try OffsetDeleteRequest(from: &b, version: v))
+        case .saslHandshake: return .saslHandshake(try SaslHandshakeRequest(from: &b, version: v))
+        case .saslAuthenticate: return .saslAuthenticate(try SaslAuthenticateRequest(from: &b, version: v))
         case .incrementalAlterConfigs: return .incrementalAlterConfigs(try IncrementalAlterConfigsRequest(from: &b, version: v))
         case .describeCluster: return .describeCluster(try DescribeClusterRequest(from: &b, version: v))
         default: throw ProtocolError(.unsupportedVersion, "API \(apiKey) is not served")

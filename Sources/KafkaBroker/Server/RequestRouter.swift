@@ -7,6 +7,13 @@ import NIOCore
 struct RequestRouter: Sendable {
     let core: BrokerCore
     let logger: Logger
+    /// The SASL users of a SASL listener; `nil` on a listener without SASL.
+    let saslUsers: SaslUsers?
+    /// What ApiVersions advertises on this listener.
+    var versions: KafkaApiVersionTable { BrokerApiVersions.advertised(sasl: saslUsers != nil) }
+
+    /// A new connection's SASL state (`nil` without SASL).
+    func newAuthenticator() -> SaslAuthenticator? { saslUsers.map { SaslAuthenticator(users: $0) } }
 
     /// What to do with a frame.
     enum Outcome {
@@ -18,7 +25,7 @@ struct RequestRouter: Sendable {
         case close(String)
     }
 
-    func handle(frame: ByteBuffer, clientHost: String) async -> Outcome {
+    func handle(frame: ByteBuffer, clientHost: String, sasl: inout SaslAuthenticator?) async -> Outcome {
         if core.stopSignal.isSet { return .close("the broker is shutting down") }
         let request: DecodedRequest
         do {
@@ -30,6 +37,7 @@ struct RequestRouter: Sendable {
         let context = RequestContext(
             apiVersion: v, correlationId: request.header.correlationId, clientId: request.header.clientId ?? "", clientHost: clientHost)
         do {
+            if let outcome = try authenticationStep(request, context, &sasl) { return outcome }
             switch request.body {
             case .produce(let r):
                 let response = await core.handleProduce(r, context)
@@ -47,7 +55,11 @@ struct RequestRouter: Sendable {
             case .syncGroup(let r): return try encode(await core.handleSyncGroup(r, context), context)
             case .describeGroups(let r): return try encode(await core.handleDescribeGroups(r, context), context)
             case .listGroups(let r): return try encode(await core.handleListGroups(r, context), context)
-            case .apiVersions(let r): return try encode(await core.handleApiVersions(r, context), context)
+            case .apiVersions: return try encode(ApiVersionsResponse(errorCode: 0, apiKeys: versions.apiVersionsResponseKeys), context)
+            case .saslHandshake:
+                return try encode(SaslHandshakeResponse(errorCode: KafkaErrorCode.illegalSaslState.code), context)
+            case .saslAuthenticate:
+                return try encode(SaslAuthenticateResponse(errorCode: KafkaErrorCode.illegalSaslState.code), context)
             case .createTopics(let r): return try encode(await core.handleCreateTopics(r, context), context)
             case .deleteTopics(let r): return try encode(await core.handleDeleteTopics(r, context), context)
             case .deleteRecords(let r): return try encode(await core.handleDeleteRecords(r, context), context)
@@ -64,7 +76,7 @@ struct RequestRouter: Sendable {
             case .describeCluster(let r): return try encode(await core.handleDescribeCluster(r, context), context)
             case .unsupportedApiVersions:
                 let response = ApiVersionsResponse(
-                    errorCode: KafkaErrorCode.unsupportedVersion.code, apiKeys: BrokerApiVersions.table.apiVersionsResponseKeys)
+                    errorCode: KafkaErrorCode.unsupportedVersion.code, apiKeys: versions.apiVersionsResponseKeys)
                 var ctx = context
                 ctx.apiVersion = 0
                 return try encode(response, ctx, apiKey: .apiVersions)
@@ -72,6 +84,31 @@ struct RequestRouter: Sendable {
         } catch {
             logger.error("could not encode response", metadata: ["api": "\(request.apiKey)", "version": "\(v)", "error": "\(error)"])
             return .close("response encoding failed: \(error)")
+        }
+    }
+
+    /// On a SASL listener: answers SaslHandshake and SaslAuthenticate, and refuses (by
+    /// closing) any other API but ApiVersions before authentication succeeds, as Kafka does.
+    /// `nil` means the request goes on to its handler.
+    private func authenticationStep(_ request: DecodedRequest, _ context: RequestContext, _ sasl: inout SaslAuthenticator?) throws
+        -> Outcome?
+    {
+        guard var authenticator = sasl else { return nil }
+        defer { sasl = authenticator }
+        switch request.body {
+        case .apiVersions, .unsupportedApiVersions:
+            return nil
+        case .saslHandshake(let r):
+            return try encode(authenticator.handshake(r), context)
+        case .saslAuthenticate(let r):
+            let response = authenticator.authenticate(r)
+            if authenticator.hasFailed {
+                logger.info("SASL authentication failed", metadata: ["client": "\(context.clientHost)", "error": "\(response.errorMessage ?? "")"])
+            }
+            return try encode(response, context)
+        default:
+            if authenticator.isAuthenticated { return nil }
+            return .close("\(request.apiKey) before SASL authentication")
         }
     }
 

@@ -57,7 +57,13 @@ public actor KafkaCluster {
         candidates += config.bootstrapServers.filter { !candidates.contains($0) }
         var lastError: (any Error)?
         for address in candidates {
-            do { return try await connection(to: address) } catch { lastError = error }
+            do {
+                return try await connection(to: address)
+            } catch let error as KafkaClientError where error.isFatal {
+                throw error
+            } catch {
+                lastError = error
+            }
         }
         throw KafkaClientError(
             .connection, "no broker reachable (tried \(candidates.map(\.description).joined(separator: ", ")))", cause: lastError)
@@ -119,6 +125,8 @@ public actor KafkaCluster {
                 fetchedAt = .now
                 stale = false
                 return merged
+            } catch let error as KafkaClientError where error.isFatal {
+                throw error
             } catch {
                 lastError = error
                 try await Task.sleep(for: config.retryBackoff)

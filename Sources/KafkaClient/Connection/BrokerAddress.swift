@@ -41,6 +41,12 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// `host:port`.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Whether the host is an IPv4 or IPv6 address rather than a name (TLS sends no server
+    /// name for an address).
+    var isIPAddress: Bool {
+        host.contains(":") || (!host.isEmpty && host.allSatisfy { $0.isNumber || $0 == "." })
+    }
 }
 
 extension String {

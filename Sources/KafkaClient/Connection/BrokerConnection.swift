@@ -2,6 +2,7 @@ import KafkaProtocol
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One TCP connection to one broker, with pipelined requests.
 ///
@@ -27,13 +28,17 @@ public final class BrokerConnection: Sendable {
     /// Whether the connection is still open.
     public var isActive: Bool { channel.isActive }
 
-    /// Connects and negotiates API versions.
-    /// - Throws: ``KafkaClientError`` (`connection`, `timeout`, `protocolViolation`).
+    /// Connects (over TLS with `SSL`/`SASL_SSL`), negotiates API versions, and
+    /// authenticates with SASL when `security.protocol` says so.
+    /// - Throws: ``KafkaClientError`` (`connection`, `timeout`, `protocolViolation`,
+    ///   `authentication`, `invalidConfig` for unreadable TLS files).
     public static func connect(
         to address: BrokerAddress, config: ClientConfig, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> BrokerConnection {
         let broker = address.description
         let maxFrame = config.maxResponseSize
+        let tls = try config.security.securityProtocol.usesTLS ? TLSClientContext.make(config.security.tls) : nil
+        let serverHostname = address.isIPAddress ? nil : address.host
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -41,6 +46,10 @@ public final class BrokerConnection: Sendable {
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                        }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrame)))
                         try channel.pipeline.syncOperations.addHandler(KafkaClientHandler(broker: broker))
                     }
@@ -52,9 +61,16 @@ public final class BrokerConnection: Sendable {
         }
         do {
             let versions = try await negotiate(channel: channel, config: config, broker: broker)
-            return BrokerConnection(address: address, channel: channel, config: config, brokerVersions: versions)
+            let connection = BrokerConnection(address: address, channel: channel, config: config, brokerVersions: versions)
+            if let sasl = config.security.sasl, config.security.securityProtocol.usesSASL {
+                try await connection.authenticate(sasl)
+            }
+            return connection
         } catch {
             try? await channel.close()
+            if let tlsError = TLSClientContext.tlsFailure(in: error) {
+                throw KafkaClientError(.authentication, "TLS handshake failed: \(tlsError)", broker: broker, cause: error)
+            }
             throw error
         }
     }

@@ -444,6 +444,8 @@ public actor KafkaProducer {
                 lastError = metadata.topics[name].map { KafkaError($0.error, api: "Metadata", topic: name) }
             } catch let error as KafkaError where !error.isRetriable {
                 throw error
+            } catch let error as KafkaClientError where error.isFatal {
+                throw error
             } catch {
                 lastError = error
             }
