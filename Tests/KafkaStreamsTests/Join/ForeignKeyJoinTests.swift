@@ -95,3 +95,24 @@ import Testing
         #expect(try d.getKeyValueStore("enriched", key: String.self, value: String.self).get("o1") == "c1|A->ann")
     }
 }
+
+@Suite struct ForeignKeyJoinLookupTests {
+    /// The right table is an unmaterialized filter: subscriptions look it up through its
+    /// source's store and the predicate.
+    @Test func foreignTableMayBeAnUnmaterializedFilter() throws {
+        let builder = StreamsBuilder()
+        let orders = builder.table("left", key: .string, value: .string)
+        let activeCustomers = builder.table("right", key: .string, value: .string).filter { _, name in name != "closed" }
+        orders.leftJoin(activeCustomers, foreignKey: { String($0.split(separator: "|")[0]) }) { o, c in JoinScenario.pair(o, c) }
+            .toStream().to("out", key: .string, value: .optional(.string))
+        let d = try JoinScenario.driver(try builder.build())
+        try d.inputTopic("right", key: .string, value: .string).pipeInput("c1", "alice", timestamp: 1)
+        try d.inputTopic("right", key: .string, value: .string).pipeInput("c2", "closed", timestamp: 1)
+        try d.inputTopic("left", key: .string, value: .string).pipeInput("o1", "c1|A", timestamp: 2)
+        try d.inputTopic("left", key: .string, value: .string).pipeInput("o2", "c2|B", timestamp: 3)
+        #expect(
+            try d.outputTopic("out", key: .string, value: .optional(.string)).readKeyValuesToList() == [
+                KeyValue("o1", "[c1|A, alice]"), KeyValue("o2", "[c2|B, null]"),
+            ])
+    }
+}

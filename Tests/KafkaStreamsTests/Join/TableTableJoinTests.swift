@@ -118,3 +118,29 @@ import Testing
         #expect((flush?.cause as? StreamsError)?.context.node == "KTABLE-JOINOTHER-0000000008")
     }
 }
+
+@Suite struct TableJoinOldValuesTests {
+    /// A re-grouping after a join needs the join's old values to subtract a row from its
+    /// old group: the join asks both inputs for old values and forwards (new, old).
+    @Test func groupByAfterAJoinSubtractsTheOldResult() throws {
+        let builder = StreamsBuilder()
+        let accounts = builder.table("left", key: .string, value: .string)
+        let tiers = builder.table("right", key: .string, value: .string)
+        accounts.join(tiers) { _, tier in tier }
+            .groupBy(Grouped(key: .string, value: .string)) { account, tier in (tier, account) }
+            .count()
+            .toStream()
+            .to("out", key: .string, value: .optional(.int64))
+        let d = try JoinScenario.driver(try builder.build())
+        let left = d.inputTopic("left", key: .string, value: .string)
+        let right = d.inputTopic("right", key: .string, value: .string)
+        let out = d.outputTopic("out", key: .string, value: .optional(.int64))
+        try left.pipeInput("a1", "alice", timestamp: 1)
+        try right.pipeInput("a1", "gold", timestamp: 2)
+        #expect(try out.readKeyValuesToList() == [KeyValue("gold", 1)])
+        try right.pipeInput("a1", "silver", timestamp: 3)
+        #expect(try out.readKeyValuesToList() == [KeyValue("gold", 0), KeyValue("silver", 1)])
+        try left.pipeInput(TestRecord(key: "a1", value: nil, timestamp: 4))
+        #expect(try out.readKeyValuesToList() == [KeyValue("silver", 0)])
+    }
+}
