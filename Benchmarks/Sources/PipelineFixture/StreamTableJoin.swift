@@ -50,7 +50,8 @@ public enum StreamTableJoin {
         @inline(__always)
         public func pipe(_ count: Int) throws {
             for _ in 0..<count {
-                try input.pipeInput(keys[next % rows], values[next % StatelessPipeline.distinct], timestamp: baseTimestamp + Int64(next))
+                try input.pipeInput(
+                    keys[next % rows], values[next % StatelessPipeline.distinct], timestamp: baseTimestamp + Int64(next))
                 next += 1
             }
         }

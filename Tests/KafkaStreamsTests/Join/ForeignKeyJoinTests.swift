@@ -32,7 +32,8 @@ import Testing
         let left = try JoinScenario.run(Self.topology(left: true), Self.steps)
         #expect(
             inner == [
-                [], ["o1=[c1|A, alice] @2"], [], ["o2=[c2|B, bob] @4"], ["o1=[c2|A2, bob] @5"], [], ["o1=null @7", "o2=null @7"], [],
+                [], ["o1=[c1|A, alice] @2"], [], ["o2=[c2|B, bob] @4"], ["o1=[c2|A2, bob] @5"], [], ["o1=null @7", "o2=null @7"],
+                [],
                 ["o2=null @9"], ["o1=[c1|A3, ann] @10"],
             ])
         #expect(
@@ -40,20 +41,26 @@ import Testing
                 [], ["o1=[c1|A, alice] @2"], ["o2=[c2|B, null] @3"], ["o2=[c2|B, bob] @4"], ["o1=[c2|A2, bob] @5"], [],
                 ["o1=[c2|A2, null] @7", "o2=[c2|B, null] @7"], ["o3=[c9|C, null] @8"], ["o2=null @9"], ["o1=[c1|A3, ann] @10"],
             ])
-        try JoinScenario.checkDocTable("foreign-key", JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left)]))
+        try JoinScenario.checkDocTable(
+            "foreign-key", JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left)]))
     }
 
     @Test func topicsStoresAndNamesFollowKafka() throws {
         let topology = try Self.topology(left: false)
         #expect(
             topology.internalTopicNames == [
-                "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic",
+                "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic",
+                "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic",
             ])
         #expect(
-            topology.storeNames == ["KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000010", "left-STATE-STORE-0000000000", "right-STATE-STORE-0000000003"])
+            topology.storeNames == [
+                "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000010", "left-STATE-STORE-0000000000",
+                "right-STATE-STORE-0000000003",
+            ])
         #expect(
             topology.copartitionGroups == [
-                ["KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic", "right"], ["KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic", "left"],
+                ["KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic", "right"],
+                ["KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic", "left"],
             ])
     }
 
@@ -85,7 +92,8 @@ import Testing
         let builder = StreamsBuilder()
         let orders = builder.table("left", key: .string, value: .string)
         let customers = builder.table("right", key: .string, value: .string)
-        orders.join(customers, foreignKey: { String($0.split(separator: "|")[0]) }, Materialized("enriched", value: .string)) { o, c in
+        orders.join(customers, foreignKey: { String($0.split(separator: "|")[0]) }, Materialized("enriched", value: .string)) {
+            o, c in
             "\(o)->\(c)"
         }
         let d = try JoinScenario.driver(try builder.build())

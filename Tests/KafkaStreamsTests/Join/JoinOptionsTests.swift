@@ -5,7 +5,8 @@ import Testing
 @Suite struct JoinOptionsTests {
     @Test func joinWindowsBounds() {
         let symmetric = JoinWindows.ofTimeDifferenceAndGrace(.seconds(5), .seconds(1))
-        #expect(symmetric.beforeMs == 5_000 && symmetric.afterMs == 5_000 && symmetric.graceMs == 1_000 && symmetric.sizeMs == 10_000)
+        #expect(
+            symmetric.beforeMs == 5_000 && symmetric.afterMs == 5_000 && symmetric.graceMs == 1_000 && symmetric.sizeMs == 10_000)
         let forward = JoinWindows.ofTimeDifferenceWithNoGrace(.seconds(5)).before(.zero)
         #expect(forward.beforeMs == 0 && forward.afterMs == 5_000 && forward.sizeMs == 5_000)
         // a negative bound shifts the window but never makes it empty
@@ -18,7 +19,9 @@ import Testing
         func topology(_ options: StreamJoined<String, String, String>) throws -> Topology {
             let builder = StreamsBuilder()
             builder.stream("left", key: .string, value: .string)
-                .outerJoin(builder.stream("right", key: .string, value: .string), .ofTimeDifferenceWithNoGrace(.seconds(1)), options) { l, r in
+                .outerJoin(
+                    builder.stream("right", key: .string, value: .string), .ofTimeDifferenceWithNoGrace(.seconds(1)), options
+                ) { l, r in
                     JoinScenario.pair(l, r)
                 }
                 .to("out")
@@ -34,7 +37,10 @@ import Testing
     @Test func namedStreamJoinNamesItsProcessors() throws {
         let builder = StreamsBuilder()
         builder.stream("left", key: .string, value: .string)
-            .join(builder.stream("right", key: .string, value: .string), .ofTimeDifferenceWithNoGrace(.seconds(1)), StreamJoined(named: "j")) {
+            .join(
+                builder.stream("right", key: .string, value: .string), .ofTimeDifferenceWithNoGrace(.seconds(1)),
+                StreamJoined(named: "j")
+            ) {
                 l, r in JoinScenario.pair(l, r)
             }
             .to("out")

@@ -11,8 +11,12 @@ struct JoinStep {
     let value: String?
     let time: Int64
 
-    static func left(_ key: String, _ value: String?, _ time: Int64) -> JoinStep { JoinStep(side: .left, key: key, value: value, time: time) }
-    static func right(_ key: String, _ value: String?, _ time: Int64) -> JoinStep { JoinStep(side: .right, key: key, value: value, time: time) }
+    static func left(_ key: String, _ value: String?, _ time: Int64) -> JoinStep {
+        JoinStep(side: .left, key: key, value: value, time: time)
+    }
+    static func right(_ key: String, _ value: String?, _ time: Int64) -> JoinStep {
+        JoinStep(side: .right, key: key, value: value, time: time)
+    }
 }
 
 /// Runs join topologies that read `left` and `right` and write `out`, step by step, and
@@ -27,7 +31,9 @@ enum JoinScenario {
 
     /// Pipes each step (stream topics take non-null values; table topics may take
     /// tombstones) and returns, per step, the records written to `out` as `key=value @time`.
-    static func run(_ topology: Topology, _ steps: [JoinStep], leftIsTable: Bool = false, rightIsTable: Bool = false) throws -> [[String]] {
+    static func run(_ topology: Topology, _ steps: [JoinStep], leftIsTable: Bool = false, rightIsTable: Bool = false) throws
+        -> [[String]]
+    {
         let d = try driver(topology)
         let left = d.inputTopic("left", key: .string, value: .optional(.string))
         let right = d.inputTopic("right", key: .string, value: .optional(.string))
@@ -61,7 +67,8 @@ enum JoinScenario {
     /// Compares a rendered table with the block `<!-- table:NAME -->`…`<!-- /table:NAME -->`
     /// of docs/joins.md; with `UPDATE_JOIN_DOCS=1` in the environment, rewrites the block.
     static func checkDocTable(_ name: String, _ rendered: String) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../docs/joins.md").standardized
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../docs/joins.md")
+            .standardized
         var text = try String(contentsOf: url, encoding: .utf8)
         let open = "<!-- table:\(name) -->\n"
         let close = "\n<!-- /table:\(name) -->"

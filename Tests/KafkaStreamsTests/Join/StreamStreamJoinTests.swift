@@ -50,7 +50,8 @@ import Testing
                 ["k=[E, null] @3"], ["j=[null, d] @40"], ["x=[F, f] @62"],
             ])
         try JoinScenario.checkDocTable(
-            "stream-stream", JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left), ("outer join", outer)]))
+            "stream-stream",
+            JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left), ("outer join", outer)]))
     }
 
     @Test func leftJoinNeverEmitsUnmatchedBeforeTheWindowCloses() throws {
@@ -102,7 +103,8 @@ import Testing
         let left = builder.stream("left", key: .string, value: .string)
         let right = builder.stream("right", key: .string, value: .string)
         // right records may be up to 10 ms after the left one, never before it
-        left.join(right, JoinWindows.ofTimeDifferenceWithNoGrace(.milliseconds(10)).before(.zero)) { k, l, r in "\(k):\(l)\(r)" }.to("out")
+        left.join(right, JoinWindows.ofTimeDifferenceWithNoGrace(.milliseconds(10)).before(.zero)) { k, l, r in "\(k):\(l)\(r)" }
+            .to("out")
         let d = try JoinScenario.driver(try builder.build())
         let l = d.inputTopic("left", key: .string, value: .string)
         let r = d.inputTopic("right", key: .string, value: .string)
@@ -156,7 +158,9 @@ import Testing
             ) { l, r in JoinScenario.pair(l, r) }
             .to("out")
         #expect(
-            try named.build().storeNames == ["auth-capture-left-shared-join-store", "auth-capture-outer-other-join-store", "auth-capture-this-join-store"])
+            try named.build().storeNames == [
+                "auth-capture-left-shared-join-store", "auth-capture-outer-other-join-store", "auth-capture-this-join-store",
+            ])
     }
 
     @Test func keyChangedUpstreamIsRepartitionedFirst() throws {
@@ -185,7 +189,8 @@ import Testing
         try r.pipeInput(nil, "a", timestamp: 1)
         try l.pipeInput("k", "B", timestamp: 2)
         try r.pipeInput("k", "b", timestamp: 3)
-        #expect(try d.outputTopic("out", key: .optional(.string), value: .string).readKeyValuesToList() == [KeyValue("k", "[B, b]")])
+        #expect(
+            try d.outputTopic("out", key: .optional(.string), value: .string).readKeyValuesToList() == [KeyValue("k", "[B, b]")])
         #expect(d.droppedRecordsByReason == ["null-key": 2])
     }
 
@@ -194,7 +199,8 @@ import Testing
         let builder = StreamsBuilder()
         let left = builder.stream("left", key: .string, value: .string)
         let right = builder.stream("right", key: .string, value: .string)
-        left.join(right, .ofTimeDifferenceWithNoGrace(.seconds(1))) { (_: String, _: String) throws -> String in throw Refused() }.to("out")
+        left.join(right, .ofTimeDifferenceWithNoGrace(.seconds(1))) { (_: String, _: String) throws -> String in throw Refused() }
+            .to("out")
         let d = try JoinScenario.driver(try builder.build())
         try d.inputTopic("left", key: .string, value: .string).pipeInput("k", "A", timestamp: 1)
         let error = #expect(throws: StreamsError.self) {

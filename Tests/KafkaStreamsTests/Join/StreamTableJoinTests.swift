@@ -9,7 +9,8 @@ import Testing
         let table = builder.table("right", key: .string, value: .string)
         let joined =
             left
-            ? stream.leftJoin(table) { v, row in JoinScenario.pair(v, row) } : stream.join(table) { v, row in JoinScenario.pair(v, row) }
+            ? stream.leftJoin(table) { v, row in JoinScenario.pair(v, row) }
+            : stream.join(table) { v, row in JoinScenario.pair(v, row) }
         joined.to("out", key: .string, value: .string)
         return try builder.build()
     }
@@ -26,8 +27,11 @@ import Testing
         let left = try JoinScenario.run(Self.topology(left: true), Self.steps)
         #expect(inner == [[], [], [], ["k=[B, a] @4"], [], ["k=[C, b] @6"], [], [], [], ["j=[E, x] @1"]])
         #expect(
-            left == [[], ["k=[A, null] @2"], [], ["k=[B, a] @4"], [], ["k=[C, b] @6"], [], ["k=[D, null] @8"], [], ["j=[E, x] @1"]])
-        try JoinScenario.checkDocTable("stream-table", JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left)]))
+            left == [
+                [], ["k=[A, null] @2"], [], ["k=[B, a] @4"], [], ["k=[C, b] @6"], [], ["k=[D, null] @8"], [], ["j=[E, x] @1"],
+            ])
+        try JoinScenario.checkDocTable(
+            "stream-table", JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left)]))
     }
 
     @Test func describeMaterializesTheSourceTableAndRecordsCopartitioning() throws {
@@ -86,13 +90,15 @@ import Testing
         let d = try JoinScenario.driver(topology)
         try d.inputTopic("right", key: .string, value: .string).pipeInput("c1", "alice", timestamp: 1)
         try d.inputTopic("left", key: .string, value: .string).pipeInput("ignored", "c1:100", timestamp: 2)
-        #expect(try d.outputTopic("out", key: .string, value: .string).readKeyValuesToList() == [KeyValue("c1", "alice paid 100")])
+        #expect(
+            try d.outputTopic("out", key: .string, value: .string).readKeyValuesToList() == [KeyValue("c1", "alice paid 100")])
     }
 
     @Test func nullStreamKeysAreDroppedAndCounted() throws {
         let builder = StreamsBuilder()
         let table = builder.table("right", key: .optional(.string), value: .string)
-        builder.stream("left", key: .optional(.string), value: .string).leftJoin(table) { v, row in JoinScenario.pair(v, row) }.to("out")
+        builder.stream("left", key: .optional(.string), value: .string).leftJoin(table) { v, row in JoinScenario.pair(v, row) }
+            .to("out")
         let d = try JoinScenario.driver(try builder.build())
         try d.inputTopic("left", key: .optional(.string), value: .string).pipeInput(nil, "A", timestamp: 1)
         #expect(try d.outputTopic("out", key: .optional(.string), value: .string).readRecordsToList().isEmpty)
@@ -105,9 +111,12 @@ import Testing
         let builder = StreamsBuilder()
         let merchants = builder.globalTable("merchants", key: .string, value: .string)
         let payments = builder.stream("payments", key: .optional(.string), value: .string)
-        payments.join(merchants, keySelector: { _, p in String(p.split(separator: "@")[1]) }) { p, risk in "\(p) \(risk)" }.to("inner")
-        payments.leftJoin(merchants, keySelector: { _, p in String(p.split(separator: "@")[1]) }) { p, risk in "\(p) \(risk ?? "unknown")" }
-            .to("left")
+        payments.join(merchants, keySelector: { _, p in String(p.split(separator: "@")[1]) }) { p, risk in "\(p) \(risk)" }.to(
+            "inner")
+        payments.leftJoin(merchants, keySelector: { _, p in String(p.split(separator: "@")[1]) }) { p, risk in
+            "\(p) \(risk ?? "unknown")"
+        }
+        .to("left")
         let topology = try builder.build()
         #expect(topology.copartitionGroups.isEmpty)
         let d = try JoinScenario.driver(topology)
@@ -118,7 +127,8 @@ import Testing
         try input.pipeInput("c2", "30@casino", timestamp: 7)
         #expect(
             try d.outputTopic("inner", key: .optional(.string), value: .string).readRecordsToList() == [
-                TestRecord(key: "c1", value: "10@shop low", timestamp: 5), TestRecord(key: nil, value: "20@shop low", timestamp: 6),
+                TestRecord(key: "c1", value: "10@shop low", timestamp: 5),
+                TestRecord(key: nil, value: "20@shop low", timestamp: 6),
             ])
         #expect(
             try d.outputTopic("left", key: .optional(.string), value: .string).readValuesToList() == [

@@ -9,7 +9,8 @@ import Testing
         let builder = StreamsBuilder()
         let left = builder.table("left", key: .string, value: .string)
         let right = builder.table("right", key: .string, value: .string)
-        let store: Materialized<String, String>? = materialized ? Materialized("joined", value: .string).withCachingDisabled() : nil
+        let store: Materialized<String, String>? =
+            materialized ? Materialized("joined", value: .string).withCachingDisabled() : nil
         let joined: KTable<String, String>
         switch kind {
         case .inner: joined = left.join(right, store) { l, r in JoinScenario.pair(l, r) }
@@ -23,7 +24,8 @@ import Testing
     /// Kafka Streams' documented KTable–KTable sequence (one key, tombstones included).
     static let steps: [JoinStep] = [
         .left("k", nil, 1), .right("k", nil, 2), .left("k", "A", 3), .right("k", "a", 4), .left("k", "B", 5), .right("k", "b", 6),
-        .left("k", nil, 7), .right("k", nil, 8), .left("k", "C", 9), .right("k", "c", 10), .right("k", nil, 11), .left("k", nil, 12),
+        .left("k", nil, 7), .right("k", nil, 8), .left("k", "C", 9), .right("k", "c", 10), .right("k", nil, 11),
+        .left("k", nil, 12),
         .right("k", nil, 13), .right("k", "d", 14), .left("k", "D", 15),
     ]
 
@@ -33,21 +35,25 @@ import Testing
         let outer = try JoinScenario.run(Self.topology(.outer), Self.steps)
         #expect(
             inner == [
-                [], [], [], ["k=[A, a] @4"], ["k=[B, a] @5"], ["k=[B, b] @6"], ["k=null @7"], [], [], ["k=[C, c] @10"], ["k=null @11"], [], [],
+                [], [], [], ["k=[A, a] @4"], ["k=[B, a] @5"], ["k=[B, b] @6"], ["k=null @7"], [], [], ["k=[C, c] @10"],
+                ["k=null @11"], [], [],
                 [], ["k=[D, d] @15"],
             ])
         #expect(
             left == [
-                [], [], ["k=[A, null] @3"], ["k=[A, a] @4"], ["k=[B, a] @5"], ["k=[B, b] @6"], ["k=null @7"], [], ["k=[C, null] @9"],
+                [], [], ["k=[A, null] @3"], ["k=[A, a] @4"], ["k=[B, a] @5"], ["k=[B, b] @6"], ["k=null @7"], [],
+                ["k=[C, null] @9"],
                 ["k=[C, c] @10"], ["k=[C, null] @11"], ["k=null @12"], [], [], ["k=[D, d] @15"],
             ])
         #expect(
             outer == [
                 [], [], ["k=[A, null] @3"], ["k=[A, a] @4"], ["k=[B, a] @5"], ["k=[B, b] @6"], ["k=[null, b] @7"], ["k=null @8"],
-                ["k=[C, null] @9"], ["k=[C, c] @10"], ["k=[C, null] @11"], ["k=null @12"], [], ["k=[null, d] @14"], ["k=[D, d] @15"],
+                ["k=[C, null] @9"], ["k=[C, c] @10"], ["k=[C, null] @11"], ["k=null @12"], [], ["k=[null, d] @14"],
+                ["k=[D, d] @15"],
             ])
         try JoinScenario.checkDocTable(
-            "table-table", JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left), ("outer join", outer)]))
+            "table-table",
+            JoinScenario.table(Self.steps, columns: [("inner join", inner), ("left join", left), ("outer join", outer)]))
     }
 
     @Test func materializedResultIsQueryableAndEmitsTheSame() throws {
@@ -94,14 +100,18 @@ import Testing
         struct Refused: Error {}
         let builder = StreamsBuilder()
         builder.table("left", key: .string, value: .string)
-            .join(builder.table("right", key: .string, value: .string)) { (_: String, _: String) throws -> String in throw Refused() }
+            .join(builder.table("right", key: .string, value: .string)) { (_: String, _: String) throws -> String in
+                throw Refused()
+            }
             .toStream().to("out", key: .string, value: .optional(.string))
         // With the record cache off, the update reaches the join while its record is processed.
         var config = StreamsConfig(applicationID: "joins")
         config.cacheMaxBytes = 0
         let d = try TopologyTestDriver(try builder.build(), config: config, initialWallClockTime: 0)
         try d.inputTopic("left", key: .string, value: .string).pipeInput("k", "A", timestamp: 1)
-        let error = #expect(throws: StreamsError.self) { try d.inputTopic("right", key: .string, value: .string).pipeInput("k", "a", timestamp: 2) }
+        let error = #expect(throws: StreamsError.self) {
+            try d.inputTopic("right", key: .string, value: .string).pipeInput("k", "a", timestamp: 2)
+        }
         #expect(error?.code == .processing)
         #expect(error?.context.node == "KTABLE-JOINOTHER-0000000008")
         #expect(error?.context.topic == "right")

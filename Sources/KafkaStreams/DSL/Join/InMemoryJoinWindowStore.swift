@@ -133,7 +133,8 @@ final class InMemoryJoinWindowStore: WindowStore {
         }
         let size = windowSizeMs
         let entries = result.map {
-            KeyValue(Windowed(key: $0.key, window: Window(start: $0.entry.timestamp, end: $0.entry.timestamp &+ size)), $0.entry.value)
+            KeyValue(
+                Windowed(key: $0.key, window: Window(start: $0.entry.timestamp, end: $0.entry.timestamp &+ size)), $0.entry.value)
         }
         return KeyValueIterator(backward ? entries.reversed() : entries)
     }

@@ -75,7 +75,8 @@ extension KStream {
     func streamJoin<OtherValue, Result>(
         _ other: KStream<Key, OtherValue>, _ windows: JoinWindows, _ options: StreamJoined<Key, Value, OtherValue>,
         leftOuter: Bool, rightOuter: Bool, joined: @escaping @Sendable (Key, Value, OtherValue) throws -> Result,
-        leftOnly: (@Sendable (Key, Value) throws -> Result)? = nil, rightOnly: (@Sendable (Key, OtherValue) throws -> Result)? = nil
+        leftOnly: (@Sendable (Key, Value) throws -> Result)? = nil,
+        rightOnly: (@Sendable (Key, OtherValue) throws -> Result)? = nil
     ) -> KStream<Key, Result> {
         let builder = self.builder
         let named = options.named?.name
@@ -104,7 +105,8 @@ extension KStream {
         let otherInput = other
         builder.add(mergeName, parents: [self.name, other.name]) { topology in
             let (k, v) = try KStream.requireSerdes(keySerde, thisValueSerde, node: thisName, purpose: "join store \(thisStore)")
-            let (_, o) = try KStream<Key, OtherValue>.requireSerdes(keySerde, otherValueSerde, node: otherName, purpose: "join store \(otherStore)")
+            let (_, o) = try KStream<Key, OtherValue>.requireSerdes(
+                keySerde, otherValueSerde, node: otherName, purpose: "join store \(otherStore)")
             let thisParent = try thisInput.joinInput(
                 base: named.map { $0 + "-left" } ?? thisInput.name, key: k, value: v, node: thisName, into: topology)
             let otherParent: String
@@ -119,9 +121,11 @@ extension KStream {
             func windowStore<V>(_ name: String, _ value: Serde<V>) -> AnyStoreBuilder {
                 let builder = StoreBuilder(name: name) {
                     MeteredWindowStore(
-                        inner: InMemoryJoinWindowStore(name: name, retentionMs: retention, windowSizeMs: size), keySerde: k, valueSerde: value)
+                        inner: InMemoryJoinWindowStore(name: name, retentionMs: retention, windowSizeMs: size), keySerde: k,
+                        valueSerde: value)
                 }
-                return (options.loggingEnabled ? builder.withLoggingEnabled(options.logConfig) : builder.withLoggingDisabled()).erased
+                return (options.loggingEnabled ? builder.withLoggingEnabled(options.logConfig) : builder.withLoggingDisabled())
+                    .erased
             }
             topology.stores[thisStore] = windowStore(thisStore, v)
             topology.storeOrder.append(thisStore)
@@ -130,7 +134,8 @@ extension KStream {
             if let outerStore {
                 let builder = StoreBuilder(name: outerStore) { OuterJoinStore(name: outerStore) }
                 topology.stores[outerStore] =
-                    (options.loggingEnabled ? builder.withLoggingEnabled(options.logConfig) : builder.withLoggingDisabled()).erased
+                    (options.loggingEnabled ? builder.withLoggingEnabled(options.logConfig) : builder.withLoggingDisabled())
+                    .erased
                 topology.storeOrder.append(outerStore)
             }
             topology.addProcessor(thisWindowed, parents: [thisParent], stores: [thisStore]) {
@@ -141,13 +146,16 @@ extension KStream {
             }
             let leftSide = StreamStreamJoinProcessor<Key, Value, OtherValue, Result>.Side(
                 isLeft: true, otherStoreName: otherStore, outerStoreName: outerStore, beforeMs: windows.beforeMs,
-                afterMs: windows.afterMs, graceMs: windows.graceMs, windowsBeforeMs: windows.beforeMs, windowsAfterMs: windows.afterMs)
+                afterMs: windows.afterMs, graceMs: windows.graceMs, windowsBeforeMs: windows.beforeMs,
+                windowsAfterMs: windows.afterMs)
             let rightSide = StreamStreamJoinProcessor<Key, OtherValue, Value, Result>.Side(
                 isLeft: false, otherStoreName: thisStore, outerStoreName: outerStore, beforeMs: windows.afterMs,
-                afterMs: windows.beforeMs, graceMs: windows.graceMs, windowsBeforeMs: windows.beforeMs, windowsAfterMs: windows.afterMs)
+                afterMs: windows.beforeMs, graceMs: windows.graceMs, windowsBeforeMs: windows.beforeMs,
+                windowsAfterMs: windows.afterMs)
             topology.addProcessor(thisName, parents: [thisWindowed], stores: [otherStore] + (outerStore.map { [$0] } ?? [])) {
                 StreamStreamJoinProcessor(
-                    side: leftSide, keySerde: k, thisSerde: v, otherSerde: o, joined: joined, thisOnly: leftOnly, otherOnly: rightOnly)
+                    side: leftSide, keySerde: k, thisSerde: v, otherSerde: o, joined: joined, thisOnly: leftOnly,
+                    otherOnly: rightOnly)
             }
             topology.addProcessor(otherName, parents: [otherWindowed], stores: [thisStore] + (outerStore.map { [$0] } ?? [])) {
                 StreamStreamJoinProcessor(
@@ -157,12 +165,15 @@ extension KStream {
             topology.addProcessor(mergeName, parents: [thisName, otherName]) { PassThroughProcessor<Key, Result>() }
             topology.copartition([thisWindowed, otherWindowed])
         }
-        return KStream<Key, Result>(builder: builder, name: mergeName, keySerde: keySerde, valueSerde: nil, repartitionRequired: false)
+        return KStream<Key, Result>(
+            builder: builder, name: mergeName, keySerde: keySerde, valueSerde: nil, repartitionRequired: false)
     }
 
     /// The node a join reads this stream from: the stream itself, or, after a key-changing
     /// operator, the source of a repartition topic `<base>-repartition` written for it.
-    func joinInput(base: String, key: Serde<Key>, value: Serde<Value>, node: String, into topology: TopologyBuilder) throws -> String {
+    func joinInput(base: String, key: Serde<Key>, value: Serde<Value>, node: String, into topology: TopologyBuilder) throws
+        -> String
+    {
         guard repartitionRequired else { return name }
         return builder.repartitionSource(of: name, base: base, key: key, value: value, into: topology)
     }

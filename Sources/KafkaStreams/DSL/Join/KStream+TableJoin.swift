@@ -57,7 +57,8 @@ extension KStream {
         builder.add(name, parents: [self.name]) { topology in
             var parent = input.name
             if input.repartitionRequired {
-                let (k, v) = try KStream.requireSerdes(keySerde, valueSerde, node: name, purpose: "repartition before join \(name)")
+                let (k, v) = try KStream.requireSerdes(
+                    keySerde, valueSerde, node: name, purpose: "repartition before join \(name)")
                 parent = try input.joinInput(
                     base: joined.named.map { $0.name + "-left" } ?? input.name, key: k, value: v, node: name, into: topology)
             }
@@ -101,7 +102,8 @@ extension KStream {
     }
 
     func globalJoin<GlobalKey, GlobalValue, Result>(
-        _ table: GlobalKTable<GlobalKey, GlobalValue>, keySelector: @escaping @Sendable (Key, Value) throws -> GlobalKey, named: Named?,
+        _ table: GlobalKTable<GlobalKey, GlobalValue>, keySelector: @escaping @Sendable (Key, Value) throws -> GlobalKey,
+        named: Named?,
         leftJoin: Bool, _ joiner: @escaping @Sendable (Key, Value, GlobalValue?) throws -> Result
     ) -> KStream<Key, Result> {
         let name = builder.name(named, leftJoin ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-")
@@ -120,6 +122,7 @@ extension KStream {
                     }, joiner: joiner)
             }
         }
-        return KStream<Key, Result>(builder: builder, name: name, keySerde: keySerde, valueSerde: nil, repartitionRequired: repartitionRequired)
+        return KStream<Key, Result>(
+            builder: builder, name: name, keySerde: keySerde, valueSerde: nil, repartitionRequired: repartitionRequired)
     }
 }

@@ -42,7 +42,8 @@ extension KTable {
     /// Writes a foreign-key join with Kafka Streams' processors, topics and names.
     func foreignKeyJoin<ForeignKey, ForeignValue, Result>(
         _ other: KTable<ForeignKey, ForeignValue>, foreignKey: @escaping @Sendable (Value) throws -> ForeignKey, named: Named?,
-        _ materialized: Materialized<Key, Result>?, leftJoin: Bool, _ joiner: @escaping @Sendable (Value, ForeignValue?) throws -> Result
+        _ materialized: Materialized<Key, Result>?, leftJoin: Bool,
+        _ joiner: @escaping @Sendable (Value, ForeignValue?) throws -> Result
     ) -> KTable<Key, Result> {
         let builder = self.builder
         let base = named?.name
@@ -84,7 +85,8 @@ extension KTable {
                 .withLoggingEnabled(materialized?.logConfig ?? [:]).erased
         }
         builder.add(outputName, parents: [thisName, otherName]) { topology in
-            let (k, v) = try KStream<Key, Value>.requireSerdes(keySerde, valueSerde, node: sendName, purpose: "foreign-key join \(outputName)")
+            let (k, v) = try KStream<Key, Value>.requireSerdes(
+                keySerde, valueSerde, node: sendName, purpose: "foreign-key join \(outputName)")
             let (fk, fv) = try KStream<ForeignKey, ForeignValue>.requireSerdes(
                 foreignKeySerde, foreignValueSerde, node: receiveName, purpose: "foreign-key join \(outputName)")
             let thisGetter = try thisLookup.resolve()
@@ -93,7 +95,8 @@ extension KTable {
             let responseSerde = SubscriptionResponseWrapper<ForeignValue>.serde(foreignValue: fv)
 
             topology.addProcessor(sendName, parents: [thisName]) {
-                SubscriptionSendProcessor<Key, Value, ForeignKey>(foreignKey: foreignKey, valueSerde: v, foreignKeySerde: fk, leftJoin: leftJoin)
+                SubscriptionSendProcessor<Key, Value, ForeignKey>(
+                    foreignKey: foreignKey, valueSerde: v, foreignKeySerde: fk, leftJoin: leftJoin)
             }
             topology.markInternal(subscriptionTopic, .repartition)
             topology.addSink(subscriptionSink, topic: subscriptionTopic, key: fk, value: subscriptionSerde, parents: [sendName])
@@ -103,19 +106,24 @@ extension KTable {
                     storeName: subscriptionStore, lookup: otherGetter, foreignKeySerde: fk, keySerde: k)
             }
             topology.addProcessor(foreignName, parents: [otherName], stores: [subscriptionStore]) {
-                ForeignTableJoinProcessor<ForeignKey, ForeignValue, Key>(storeName: subscriptionStore, foreignKeySerde: fk, keySerde: k)
+                ForeignTableJoinProcessor<ForeignKey, ForeignValue, Key>(
+                    storeName: subscriptionStore, foreignKeySerde: fk, keySerde: k)
             }
             topology.markInternal(responseTopic, .repartition)
-            topology.addSink(responseSink, topic: responseTopic, key: k, value: responseSerde, parents: [receiveName, foreignName])
+            topology.addSink(
+                responseSink, topic: responseTopic, key: k, value: responseSerde, parents: [receiveName, foreignName])
             topology.addSource(responseSource, topics: [responseTopic], key: k, value: responseSerde)
             topology.addProcessor(resolverName, parents: [responseSource], stores: thisGetter.stores) {
-                ResponseJoinProcessor<Key, Value, ForeignValue, Result>(lookup: thisGetter, valueSerde: v, leftJoin: leftJoin, joiner: joiner)
+                ResponseJoinProcessor<Key, Value, ForeignValue, Result>(
+                    lookup: thisGetter, valueSerde: v, leftJoin: leftJoin, joiner: joiner)
             }
             let materialize = materialized != nil || outputNode.forceMaterialization
             let storeName = outputNode.storeName
             if materialize, let storeName {
-                let (_, r) = try KStream<Key, Result>.requireSerdes(k, resultSerde, node: outputName, purpose: "store \(storeName)")
-                topology.stores[storeName] = (materialized ?? Materialized()).storeBuilder(name: storeName, key: k, value: r).erased
+                let (_, r) = try KStream<Key, Result>.requireSerdes(
+                    k, resultSerde, node: outputName, purpose: "store \(storeName)")
+                topology.stores[storeName] =
+                    (materialized ?? Materialized()).storeBuilder(name: storeName, key: k, value: r).erased
                 topology.storeOrder.append(storeName)
             }
             let send = outputNode.sendOldValues
@@ -127,6 +135,7 @@ extension KTable {
             topology.copartition([subscriptionSource, otherName])
             topology.copartition([responseSource, thisName])
         }
-        return KTable<Key, Result>(builder: builder, name: outputName, keySerde: keySerde, valueSerde: resultSerde, node: outputNode)
+        return KTable<Key, Result>(
+            builder: builder, name: outputName, keySerde: keySerde, valueSerde: resultSerde, node: outputNode)
     }
 }

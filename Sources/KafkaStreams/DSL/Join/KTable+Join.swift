@@ -46,7 +46,8 @@ extension KTable {
     }
 
     func tableJoin<OtherValue, Result>(
-        _ other: KTable<Key, OtherValue>, named: Named?, _ materialized: Materialized<Key, Result>?, leftOuter: Bool, rightOuter: Bool,
+        _ other: KTable<Key, OtherValue>, named: Named?, _ materialized: Materialized<Key, Result>?, leftOuter: Bool,
+        rightOuter: Bool,
         _ joiner: @escaping @Sendable (Value?, OtherValue?) throws -> Result
     ) -> KTable<Key, Result> {
         let storeName = materialized.map { $0.storeName ?? builder.newStoreName("KTABLE-MERGE-") }
@@ -62,7 +63,8 @@ extension KTable {
         if leftOuter { thisNode.enableSendingOldValues() }
         if rightOuter { otherNode.enableSendingOldValues() }
         let node = TableNode(
-            name: mergeName, parent: nil, storeName: storeName, queryable: materialized?.storeName != nil, oldValuesFromOwnStore: true)
+            name: mergeName, parent: nil, storeName: storeName, queryable: materialized?.storeName != nil,
+            oldValuesFromOwnStore: true)
         node.onSendOldValues = {
             thisNode.enableSendingOldValues()
             otherNode.enableSendingOldValues()
@@ -71,23 +73,30 @@ extension KTable {
         if let materialized, let storeName {
             let valueSerde = materialized.value
             builder.addStore(named: storeName, owner: mergeName) {
-                let (k, v) = try KStream<Key, Result>.requireSerdes(keySerde, valueSerde, node: mergeName, purpose: "store \(storeName)")
+                let (k, v) = try KStream<Key, Result>.requireSerdes(
+                    keySerde, valueSerde, node: mergeName, purpose: "store \(storeName)")
                 return materialized.storeBuilder(name: storeName, key: k, value: v).erased
             }
         }
         let thisParent = self.name
         let otherParent = other.name
-        let (thisMode, otherMode): (TableTableJoinProcessor<Key, Value, OtherValue, Result>.Mode, TableTableJoinProcessor<Key, OtherValue, Value, Result>.Mode) =
-            leftOuter ? (rightOuter ? (.outer, .outer) : (.left, .right)) : (.inner, .inner)
+        let (thisMode, otherMode):
+            (
+                TableTableJoinProcessor<Key, Value, OtherValue, Result>.Mode,
+                TableTableJoinProcessor<Key, OtherValue, Value, Result>.Mode
+            ) =
+                leftOuter ? (rightOuter ? (.outer, .outer) : (.left, .right)) : (.inner, .inner)
         builder.add(mergeName, parents: [thisParent, otherParent]) { topology in
             let thisGetter = try thisLookup.resolve()
             let otherGetter = try otherLookup.resolve()
             let send = node.sendOldValues
             topology.addProcessor(thisName, parents: [thisParent], stores: otherGetter.stores) {
-                TableTableJoinProcessor<Key, Value, OtherValue, Result>(mode: thisMode, lookup: otherGetter, sendOldValues: send, joiner: joiner)
+                TableTableJoinProcessor<Key, Value, OtherValue, Result>(
+                    mode: thisMode, lookup: otherGetter, sendOldValues: send, joiner: joiner)
             }
             topology.addProcessor(otherName, parents: [otherParent], stores: thisGetter.stores) {
-                TableTableJoinProcessor<Key, OtherValue, Value, Result>(mode: otherMode, lookup: thisGetter, sendOldValues: send) { o, t in
+                TableTableJoinProcessor<Key, OtherValue, Value, Result>(mode: otherMode, lookup: thisGetter, sendOldValues: send)
+                { o, t in
                     try joiner(t, o)
                 }
             }
@@ -96,7 +105,8 @@ extension KTable {
             }
             topology.copartition([thisParent, otherParent])
         }
-        var result = KTable<Key, Result>(builder: builder, name: mergeName, keySerde: keySerde, valueSerde: materialized?.value, node: node)
+        var result = KTable<Key, Result>(
+            builder: builder, name: mergeName, keySerde: keySerde, valueSerde: materialized?.value, node: node)
         if materialized == nil {
             result.derivedLookup = TableLookup(
                 prepare: {

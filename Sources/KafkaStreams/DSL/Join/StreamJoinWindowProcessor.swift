@@ -29,7 +29,9 @@ final class StreamJoinWindowProcessor<Key, Value>: Processor {
         if let buffer, buffer.isExpired(record.timestamp) {
             context.task.dropRecord(
                 reason: .lateRecord, node: context.nodeName,
-                message: "record at \(record.timestamp) is past the join window's retention (\(buffer.retentionMs) ms) in \(storeName)")
+                message:
+                    "record at \(record.timestamp) is past the join window's retention (\(buffer.retentionMs) ms) in \(storeName)"
+            )
             return
         }
         try store.put(record.key, record.value, windowStart: record.timestamp)

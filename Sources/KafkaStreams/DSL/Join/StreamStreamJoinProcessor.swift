@@ -68,7 +68,8 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
         let timestamp = record.timestamp
         if let outer, timestamp > outer.streamTime { outer.streamTime = timestamp }
         if nullKey(record.key) {
-            context.task.dropRecord(reason: .nullKey, node: context.nodeName, message: "a stream-stream join record has a null key")
+            context.task.dropRecord(
+                reason: .nullKey, node: context.nodeName, message: "a stream-stream join record has a null key")
             return
         }
         if let outer, timestamp == outer.streamTime { try emitClosed(outer, trigger: record) }
@@ -87,7 +88,8 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
             }
             try context.forward(
                 Record(
-                    key: record.key, value: try joined(record.key, record.value, match.value), timestamp: max(timestamp, match.key),
+                    key: record.key, value: try joined(record.key, record.value, match.value),
+                    timestamp: max(timestamp, match.key),
                     headers: record.headers))
         }
         guard !matched, let thisOnly else { return }
@@ -147,7 +149,8 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
 
     private func serializedKey(_ key: Key) throws -> [UInt8] {
         guard let bytes = try serialized(key, keySerde) else {
-            throw StreamsError(.serialization, "\(keySerde.name) serialized a join key to null", context: .init(store: side.outerStoreName))
+            throw StreamsError(
+                .serialization, "\(keySerde.name) serialized a join key to null", context: .init(store: side.outerStoreName))
         }
         return bytes
     }
@@ -163,7 +166,8 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
     private func deserialize<T>(_ bytes: [UInt8]?, _ serde: Serde<T>, what: String) throws -> T {
         do { return try serde.deserialize(bytes) } catch {
             throw StreamsError(
-                .deserialization, "could not read a \(what) of store \(side.outerStoreName ?? "")", context: .init(store: side.outerStoreName),
+                .deserialization, "could not read a \(what) of store \(side.outerStoreName ?? "")",
+                context: .init(store: side.outerStoreName),
                 cause: error)
         }
     }

@@ -33,7 +33,8 @@ final class StreamTableJoinProcessor<Key, Value, TableKey, TableValue, Result>: 
 
     func process(_ record: Record<Key, Value>) throws {
         guard let key = try tableKey(record.key, record.value) else {
-            context.task.dropRecord(reason: .nullKey, node: context.nodeName, message: "a stream-table join record has a null join key")
+            context.task.dropRecord(
+                reason: .nullKey, node: context.nodeName, message: "a stream-table join record has a null join key")
             return
         }
         let row = try get(key)

@@ -15,7 +15,10 @@ final class SubscriptionReceiveProcessor<ForeignKey, Key, ForeignValue>: Process
     var subscriptions: SubscriptionStore!
     var get: ((ForeignKey) throws -> ValueAndTimestamp<ForeignValue>?)!
 
-    init(storeName: String, lookup: TableGetterSupplier<ForeignKey, ForeignValue>, foreignKeySerde: Serde<ForeignKey>, keySerde: Serde<Key>) {
+    init(
+        storeName: String, lookup: TableGetterSupplier<ForeignKey, ForeignValue>, foreignKeySerde: Serde<ForeignKey>,
+        keySerde: Serde<Key>
+    ) {
         self.storeName = storeName
         self.lookup = lookup
         self.foreignKeySerde = foreignKeySerde
@@ -39,15 +42,18 @@ final class SubscriptionReceiveProcessor<ForeignKey, Key, ForeignValue>: Process
         case .deleteKeyNoPropagate:
             try subscriptions.delete(foreignKey: foreignKey, primaryKey: primaryKey)
         case .propagateNullIfNoForeignValue, .propagateOnlyIfForeignValue:
-            try subscriptions.put(foreignKey: foreignKey, primaryKey: primaryKey, timestamp: record.timestamp, hash: subscription.hash)
+            try subscriptions.put(
+                foreignKey: foreignKey, primaryKey: primaryKey, timestamp: record.timestamp, hash: subscription.hash)
             let row = try get(record.key)
             guard row != nil || subscription.instruction == .propagateNullIfNoForeignValue else { return }
-            try respond(subscription, value: row?.value, timestamp: max(record.timestamp, row?.timestamp ?? record.timestamp), record)
+            try respond(
+                subscription, value: row?.value, timestamp: max(record.timestamp, row?.timestamp ?? record.timestamp), record)
         }
     }
 
     private func respond(
-        _ subscription: SubscriptionWrapper<Key>, value: ForeignValue?, timestamp: Int64, _ record: Record<ForeignKey, SubscriptionWrapper<Key>>
+        _ subscription: SubscriptionWrapper<Key>, value: ForeignValue?, timestamp: Int64,
+        _ record: Record<ForeignKey, SubscriptionWrapper<Key>>
     ) throws {
         try context.forward(
             Record(

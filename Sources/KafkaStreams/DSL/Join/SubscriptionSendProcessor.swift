@@ -16,7 +16,10 @@ final class SubscriptionSendProcessor<Key, Value, ForeignKey>: Processor {
     let leftJoin: Bool
     var context: ProcessorContext<ForeignKey, SubscriptionWrapper<Key>>!
 
-    init(foreignKey: @escaping (Value) throws -> ForeignKey, valueSerde: Serde<Value>, foreignKeySerde: Serde<ForeignKey>, leftJoin: Bool) {
+    init(
+        foreignKey: @escaping (Value) throws -> ForeignKey, valueSerde: Serde<Value>, foreignKeySerde: Serde<ForeignKey>,
+        leftJoin: Bool
+    ) {
         self.foreignKey = foreignKey
         self.valueSerde = valueSerde
         self.foreignKeySerde = foreignKeySerde
@@ -43,7 +46,8 @@ final class SubscriptionSendProcessor<Key, Value, ForeignKey>: Processor {
     }
 
     private func send(
-        _ key: ForeignKey, hash: UInt64?, _ instruction: SubscriptionWrapper<Key>.Instruction, _ record: Record<Key, Change<Value>>
+        _ key: ForeignKey, hash: UInt64?, _ instruction: SubscriptionWrapper<Key>.Instruction,
+        _ record: Record<Key, Change<Value>>
     ) throws {
         try context.forward(
             Record(

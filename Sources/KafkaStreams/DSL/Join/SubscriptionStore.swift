@@ -18,7 +18,9 @@ struct SubscriptionStore {
         let bits = UInt64(bitPattern: timestamp)
         for shift in stride(from: 56, through: 0, by: -8) { value.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
         value.append(hash == nil ? 0 : 1)
-        for shift in stride(from: 56, through: 0, by: -8) { value.append(UInt8(truncatingIfNeeded: (hash ?? 0) >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            value.append(UInt8(truncatingIfNeeded: (hash ?? 0) >> UInt64(shift)))
+        }
         try store.put(Self.prefix(foreignKey) + primaryKey, value)
     }
 

@@ -32,7 +32,8 @@ struct TableLookup<Key, Value> {
             let any = try store(storeName)
             guard let typed = any as? MeteredKeyValueStore<Key, ValueAndTimestamp<Value>> else {
                 throw StreamsError(
-                    .stateStore, "store \(storeName) is a \(type(of: any)), not a key-value store of \(Key.self) and \(Value.self); "
+                    .stateStore,
+                    "store \(storeName) is a \(type(of: any)), not a key-value store of \(Key.self) and \(Value.self); "
                         + "a join can only look up key-value tables", context: .init(store: storeName))
             }
             return { key in try typed.get(key) }

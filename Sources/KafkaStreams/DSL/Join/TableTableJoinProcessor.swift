@@ -34,7 +34,10 @@ final class TableTableJoinProcessor<Key, This, Other, Result>: Processor {
     var context: ProcessorContext<Key, Change<Result>>!
     var get: ((Key) throws -> ValueAndTimestamp<Other>?)!
 
-    init(mode: Mode, lookup: TableGetterSupplier<Key, Other>, sendOldValues: Bool, joiner: @escaping (This?, Other?) throws -> Result) {
+    init(
+        mode: Mode, lookup: TableGetterSupplier<Key, Other>, sendOldValues: Bool,
+        joiner: @escaping (This?, Other?) throws -> Result
+    ) {
         self.mode = mode
         self.lookup = lookup
         self.sendOldValues = sendOldValues
@@ -70,6 +73,7 @@ final class TableTableJoinProcessor<Key, This, Other, Result>: Processor {
             if other != nil || change.newValue != nil { newValue = try joiner(change.newValue, other?.value) }
             if sendOldValues && (other != nil || change.oldValue != nil) { oldValue = try joiner(change.oldValue, other?.value) }
         }
-        try context.forward(Record(key: record.key, value: Change(newValue, oldValue), timestamp: timestamp, headers: record.headers))
+        try context.forward(
+            Record(key: record.key, value: Change(newValue, oldValue), timestamp: timestamp, headers: record.headers))
     }
 }
