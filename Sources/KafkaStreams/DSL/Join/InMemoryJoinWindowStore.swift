@@ -102,6 +102,13 @@ final class InMemoryJoinWindowStore: WindowStore {
         return result
     }
 
+    /// Calls `body` with each record of the key whose timestamp is in `from...to`, by
+    /// timestamp then arrival: the join processors' lookup, without iterator objects.
+    func forEach(_ key: [UInt8], from: Int64, to: Int64, _ body: (_ timestamp: Int64, _ value: [UInt8]) throws -> Void) throws {
+        try checkOpen()
+        for entry in collect(key, from: from, to: to) { try body(entry.timestamp, entry.value) }
+    }
+
     /// The first record of the key at exactly `windowStart`.
     func fetch(_ key: [UInt8], windowStart: Int64) throws -> [UInt8]? {
         try checkOpen()

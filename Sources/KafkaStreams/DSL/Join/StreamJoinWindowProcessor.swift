@@ -6,6 +6,8 @@
 /// A record older than the store's retention (window size + grace behind the newest
 /// record of this side) is still forwarded, but not buffered: it is counted and logged as
 /// a `late-record` drop, as Kafka's window store counts an expired write.
+import NIOCore
+
 final class StreamJoinWindowProcessor<Key, Value>: Processor {
     typealias OutKey = Key
     typealias OutValue = Value
@@ -14,6 +16,7 @@ final class StreamJoinWindowProcessor<Key, Value>: Processor {
     var context: ProcessorContext<Key, Value>!
     var store: MeteredWindowStore<Key, Value>!
     var buffer: InMemoryJoinWindowStore?
+    private var scratch = ByteBuffer()
 
     init(storeName: String) { self.storeName = storeName }
 
@@ -34,6 +37,28 @@ final class StreamJoinWindowProcessor<Key, Value>: Processor {
             )
             return
         }
-        try store.put(record.key, record.value, windowStart: record.timestamp)
+        guard let buffer else {
+            try store.put(record.key, record.value, windowStart: record.timestamp)
+            return
+        }
+        // The bytes store directly, serializing through one reused buffer.
+        let serdes = store.serdes
+        let key: [UInt8]
+        let value: [UInt8]
+        do {
+            scratch.clear()
+            guard try serdes.key.serialize(record.key, into: &scratch) else {
+                throw SerdeError("\(serdes.key.name) serialized a key to null")
+            }
+            key = Array(scratch.readableBytesView)
+            scratch.clear()
+            guard try serdes.value.serialize(record.value, into: &scratch) else { return }  // a null value cannot be joined
+            value = Array(scratch.readableBytesView)
+        } catch {
+            throw StreamsError(
+                .serialization, "could not serialize a record for store \(storeName)", context: .init(store: storeName),
+                cause: error)
+        }
+        try buffer.put(key, value, windowStart: record.timestamp)
     }
 }

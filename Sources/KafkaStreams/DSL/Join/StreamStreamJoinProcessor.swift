@@ -9,6 +9,8 @@
 /// forwarded with a `nil` partner only once its window has closed (stream time past
 /// `t + after + grace`), unless a later match removes it; a record whose window is
 /// already closed when it arrives is forwarded at once.
+import NIOCore
+
 final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
     typealias InKey = Key
     typealias InValue = This
@@ -43,6 +45,9 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
     var context: ProcessorContext<Key, Out>!
     var otherStore: MeteredWindowStore<Key, Other>!
     var outer: OuterJoinStore?
+    /// The other side's bytes store, read directly (no iterator objects per record).
+    var otherBuffer: InMemoryJoinWindowStore?
+    private var scratch = ByteBuffer()
 
     init(
         side: Side, keySerde: Serde<Key>, thisSerde: Serde<This>, otherSerde: Serde<Other>,
@@ -61,6 +66,7 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
     func initialize(context: ProcessorContext<Key, Out>) throws {
         self.context = context
         otherStore = try context.getStateStore(side.otherStoreName)
+        otherBuffer = otherStore.inner as? InMemoryJoinWindowStore
         if let name = side.outerStoreName { outer = try context.getStateStore(name) }
     }
 
@@ -76,21 +82,31 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
 
         let from = max(0, timestamp - side.beforeMs)
         let to = max(0, timestamp + side.afterMs)
-        let matches = try otherStore.fetch(record.key, from: from, to: to)
         var matched = false
         var keyBytes: [UInt8]? = nil
-        while let match = try matches.next() {
+        func emit(_ otherTimestamp: Int64, _ other: Other) throws {
             matched = true
             if let outer {
                 let bytes = try keyBytes ?? serializedKey(record.key)
                 keyBytes = bytes
-                try outer.remove(OuterJoinStore.key(timestamp: match.key, isLeft: !side.isLeft, key: bytes))
+                try outer.remove(OuterJoinStore.key(timestamp: otherTimestamp, isLeft: !side.isLeft, key: bytes))
             }
             try context.forward(
                 Record(
-                    key: record.key, value: try joined(record.key, record.value, match.value),
-                    timestamp: max(timestamp, match.key),
+                    key: record.key, value: try joined(record.key, record.value, other),
+                    timestamp: max(timestamp, otherTimestamp),
                     headers: record.headers))
+        }
+        if let otherBuffer {
+            let bytes = try serializedKey(record.key)
+            keyBytes = bytes
+            let serde = otherStore.serdes.value
+            try otherBuffer.forEach(bytes, from: from, to: to) { otherTimestamp, value in
+                try emit(otherTimestamp, try deserialize(value, serde, what: "value", store: side.otherStoreName))
+            }
+        } else {
+            let matches = try otherStore.fetch(record.key, from: from, to: to)
+            while let match = try matches.next() { try emit(match.key, match.value) }
         }
         guard !matched, let thisOnly else { return }
         guard let outer, to >= outer.streamTime else {
@@ -148,11 +164,18 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
     }
 
     private func serializedKey(_ key: Key) throws -> [UInt8] {
-        guard let bytes = try serialized(key, keySerde) else {
+        scratch.clear()
+        do {
+            guard try keySerde.serialize(key, into: &scratch) else {
+                throw SerdeError("\(keySerde.name) serialized a join key to null")
+            }
+        } catch {
             throw StreamsError(
-                .serialization, "\(keySerde.name) serialized a join key to null", context: .init(store: side.outerStoreName))
+                .serialization, "could not serialize a join key for store \(side.otherStoreName)",
+                context: .init(store: side.otherStoreName),
+                cause: error)
         }
-        return bytes
+        return Array(scratch.readableBytesView)
     }
 
     private func serialized<T>(_ value: T, _ serde: Serde<T>) throws -> [UInt8]? {
@@ -163,12 +186,12 @@ final class StreamStreamJoinProcessor<Key, This, Other, Out>: Processor {
         }
     }
 
-    private func deserialize<T>(_ bytes: [UInt8]?, _ serde: Serde<T>, what: String) throws -> T {
+    private func deserialize<T>(_ bytes: [UInt8]?, _ serde: Serde<T>, what: String, store: String? = nil) throws -> T {
+        let store = store ?? side.outerStoreName
         do { return try serde.deserialize(bytes) } catch {
             throw StreamsError(
-                .deserialization, "could not read a \(what) of store \(side.outerStoreName ?? "")",
-                context: .init(store: side.outerStoreName),
-                cause: error)
+                .deserialization, "could not read a \(what) of store \(store ?? "")", context: .init(store: store), cause: error)
         }
     }
+
 }
