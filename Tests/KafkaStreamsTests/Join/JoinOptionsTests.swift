@@ -63,3 +63,28 @@ import Testing
         #expect(try builder.build().copartitionGroups == [["s", "t1", "t2"]])
     }
 }
+
+@Suite struct JoinSerdeTests {
+    struct Amount: Codable, Sendable, Equatable { let cents: Int }
+
+    @Test func joinStoresNeedSerdesAndStreamJoinedSuppliesThem() throws {
+        func build(_ options: StreamJoined<String, Amount, String>) throws -> Topology {
+            let builder = StreamsBuilder()
+            builder.stream("left", key: .string, value: .string)
+                .mapValues { v in Amount(cents: v.count) }  // the value serde is dropped
+                .join(builder.stream("right", key: .string, value: .string), .ofTimeDifferenceWithNoGrace(.seconds(1)), options) {
+                    a, r in
+                    "\(a.cents) \(r)"
+                }
+                .to("out")
+            return try builder.build()
+        }
+        let error = #expect(throws: StreamsError.self) { try build(StreamJoined()) }
+        #expect(error?.code == .invalidTopology)
+        #expect(error?.context.node == "KSTREAM-JOINTHIS-0000000005")
+        let d = try JoinScenario.driver(try build(StreamJoined(value: .json(Amount.self))))
+        try d.inputTopic("left", key: .string, value: .string).pipeInput("k", "abc", timestamp: 1)
+        try d.inputTopic("right", key: .string, value: .string).pipeInput("k", "r", timestamp: 2)
+        #expect(try d.outputTopic("out", key: .string, value: .string).readKeyValuesToList() == [KeyValue("k", "3 r")])
+    }
+}
