@@ -4,7 +4,8 @@
 #
 #   Benchmarks/compare-peers.sh [records] [rounds] [workloads]
 #
-# workloads: a comma-separated list of stateless, count, windowed (default: all three).
+# workloads: a comma-separated list of stateless, count, windowed, stream-join, table-join
+# (default: all five).
 #
 # stateless (StatelessPipeline):
 # - swift-kafka-streams: the topology through TopologyTestDriver (PipelineProfile pipeline)
@@ -17,6 +18,12 @@
 # windowed (WindowedCount):
 # - swift-kafka-streams (PipelineProfile windowed)
 # - plain Python:        the same per-record work in a Python loop (Peers/windowed_count.py)
+# stream-join (StreamStreamJoin):
+# - swift-kafka-streams (PipelineProfile stream-join)
+# - plain Python:        the same per-record work in a Python loop (Peers/stream_stream_join.py)
+# table-join (StreamTableJoin):
+# - swift-kafka-streams (PipelineProfile table-join)
+# - plain Python:        the same per-record work in a Python loop (Peers/stream_table_join.py)
 #
 # The stateful runs pre-fill their stores before timing (one cycle over the keys, or one
 # window), in Swift and in Python alike.
@@ -26,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 records="${1:-1000000}"
 rounds="${2:-5}"
-workloads="${3:-stateless,count,windowed}"
+workloads="${3:-stateless,count,windowed,stream-join,table-join}"
 if ! build_log=$(swift build -c release -j 2 --product PipelineProfile 2>&1); then
     echo "$build_log" | grep -E 'error' | head -20 >&2
     echo "compare-peers: build failed" >&2
@@ -87,8 +94,18 @@ for workload in "${selected[@]}"; do
             "swift-kafka-streams" "$bin $records windowed" \
             "plain Python $python_version" "python3 Peers/windowed_count.py $records 1"
         ;;
+    stream-join)
+        compare "StreamStreamJoin" \
+            "swift-kafka-streams" "$bin $records stream-join" \
+            "plain Python $python_version" "python3 Peers/stream_stream_join.py $records 1"
+        ;;
+    table-join)
+        compare "StreamTableJoin" \
+            "swift-kafka-streams" "$bin $records table-join" \
+            "plain Python $python_version" "python3 Peers/stream_table_join.py $records 1"
+        ;;
     *)
-        echo "compare-peers: unknown workload $workload (stateless, count, windowed)" >&2
+        echo "compare-peers: unknown workload $workload (stateless, count, windowed, stream-join, table-join)" >&2
         exit 2
         ;;
     esac

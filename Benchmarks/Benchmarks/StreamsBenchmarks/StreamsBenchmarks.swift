@@ -3,7 +3,7 @@
 //     cd Benchmarks && swift package --disable-sandbox benchmark
 //
 // Benchmarks: StatelessPipeline, StatelessPipeline+readValue, HandwrittenBaseline,
-// CountPerKey, CountPerKey+cachingDisabled, WindowedCount.
+// CountPerKey, CountPerKey+cachingDisabled, WindowedCount, StreamStreamJoin, StreamTableJoin.
 //
 // Every benchmark pipes 1,000 records per iteration (`scalingFactor: .kilo`), so the
 // figures the tool prints with a `*` (throughput, mallocs) are per record:
@@ -125,6 +125,38 @@ let benchmarks: @Sendable () -> Void = {
             try harness.pipe(benchmark.scaledIterations.count)
             benchmark.stopMeasurement()
         }, setup: { _ = try windowed.value() })
+
+    // left.join(right, 5-minute windows): 10,000 keys, pairs interleaved, one match per pair.
+    let streamJoin = Prepared { () throws -> StreamStreamJoin.Harness in
+        let harness = try StreamStreamJoin.Harness()
+        try harness.prefill()
+        return harness
+    }
+    Benchmark(
+        "StreamStreamJoin", configuration: configuration,
+        closure: { benchmark in
+            let harness = try streamJoin.value()
+            try harness.drain()
+            benchmark.startMeasurement()
+            try harness.pipe(benchmark.scaledIterations.count)
+            benchmark.stopMeasurement()
+        }, setup: { _ = try streamJoin.value() })
+
+    // stream.join(table): every record finds its row in a 100,000-row table.
+    let tableJoin = Prepared { () throws -> StreamTableJoin.Harness in
+        let harness = try StreamTableJoin.Harness()
+        try harness.prefill()
+        return harness
+    }
+    Benchmark(
+        "StreamTableJoin", configuration: configuration,
+        closure: { benchmark in
+            let harness = try tableJoin.value()
+            try harness.drain()
+            benchmark.startMeasurement()
+            try harness.pipe(benchmark.scaledIterations.count)
+            benchmark.stopMeasurement()
+        }, setup: { _ = try tableJoin.value() })
 }
 
 /// A value made on first use (in a benchmark's setup hook), so that registering every

@@ -11,6 +11,8 @@
 //   count             groupByKey().count() with the default caching store (CountPerKey)
 //   count-nocache     the same with caching disabled (CountPerKey+cachingDisabled)
 //   windowed          tumbling 1-minute windowed count (WindowedCount)
+//   stream-join       stream-stream inner join, 5-minute windows, 10,000 keys (StreamStreamJoin)
+//   table-join        stream-table join against a 100,000-row table (StreamTableJoin)
 // Every library mode also exists with a `-noread` suffix (`pipeline-noread`, ...): the
 // output is never read, so the output log grows; for attributing cost to reading.
 //
@@ -72,8 +74,18 @@ case "windowed":
     let harness = try WindowedCount.Harness()
     try harness.prefill()
     measured = try run(pipe: { try harness.pipe($0) }, drain: { try harness.drain() })
+case "stream-join":
+    let harness = try StreamStreamJoin.Harness()
+    try harness.prefill()
+    measured = try run(pipe: { try harness.pipe($0) }, drain: { try harness.drain() })
+case "table-join":
+    let harness = try StreamTableJoin.Harness()
+    try harness.prefill()
+    measured = try run(pipe: { try harness.pipe($0) }, drain: { try harness.drain() })
 default:
-    print("unknown mode \(mode): pipeline, handwritten, count, count-nocache, windowed (library modes also with -noread)")
+    print(
+        "unknown mode \(mode): pipeline, handwritten, count, count-nocache, windowed, stream-join, table-join "
+            + "(library modes also with -noread)")
     exit(2)
 }
 let seconds = Double(measured) / 1e9

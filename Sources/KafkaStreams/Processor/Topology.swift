@@ -33,6 +33,8 @@ public struct Topology: Sendable {
     let changelogOverrides: [String: String]
     /// Stores that every task can read without being connected.
     let globalStores: Set<String>
+    /// Groups of nodes whose input topics must be co-partitioned (see `copartitionGroups`).
+    let copartitionNodeGroups: [[String]]
 
     init(builder: TopologyBuilder) throws {
         let nodes = builder.nodes
@@ -117,6 +119,7 @@ public struct Topology: Sendable {
         self.internalTopics = builder.internalTopics
         self.changelogOverrides = builder.changelogOverrides
         self.globalStores = builder.globalStores
+        self.copartitionNodeGroups = builder.copartitionNodeGroups
         self.subtopologies = Topology.group(nodes, index: index)
     }
 

@@ -22,6 +22,8 @@ public final class TopologyBuilder {
     /// `<application.id>-<store>-changelog`.
     var changelogOverrides: [String: String] = [:]
     var problems: [StreamsError] = []
+    /// Groups of nodes whose input topics must be co-partitioned (joins).
+    var copartitionNodeGroups: [[String]] = []
 
     /// Whether an internal topic holds repartitioned records or a store's changelog.
     enum InternalTopicKind: Sendable {
@@ -206,6 +208,10 @@ public final class TopologyBuilder {
 
     /// Names of global stores.
     var globalStores: Set<String> = []
+
+    /// Records that the source topics feeding these nodes must have equal partition counts
+    /// (the inputs of a key-based join), for ``Topology/copartitionGroups``.
+    func copartition(_ nodes: [String]) { copartitionNodeGroups.append(nodes) }
 
     /// Marks a topic as internal: its name gets the application id as a prefix at run time.
     func markInternal(_ topic: String, _ kind: InternalTopicKind) { internalTopics[topic] = kind }

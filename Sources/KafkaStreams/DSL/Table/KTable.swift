@@ -12,6 +12,8 @@ public struct KTable<Key, Value> {
     let node: TableNode
     /// For a windowed aggregation's table: the windows' grace, which `suppress` needs.
     var windowGraceMs: Int64? = nil
+    /// How joins read an unmaterialized derived table (see ``lookup``); `nil`: from its store.
+    var derivedLookup: TableLookup<Key, Value>? = nil
 
     /// The name of the store holding this table, if it was materialized with a name.
     public var queryableStoreName: String? { node.queryable ? node.storeName : nil }
@@ -40,7 +42,7 @@ public struct KTable<Key, Value> {
 
     private func mapping<V>(
         _ named: Named?, prefix: String, storePrefix: String, materialized: Materialized<Key, V>?, value: Serde<V>?,
-        isFilter: Bool, stores: [String] = [],
+        isFilter: Bool, stores: [String] = [], lookupCompute: (@Sendable (Key, Value) throws -> V?)? = nil,
         make: @escaping @Sendable (_ storeName: String?, _ sendOldValues: Bool) -> TableMapProcessor<Key, Value, V>
     ) -> KTable<Key, V> {
         let storeName = materialized.map { $0.storeName ?? builder.newStoreName(storePrefix) }
@@ -54,7 +56,9 @@ public struct KTable<Key, Value> {
                 make(storeName, send)
             }
         }
-        return derived(name, value: materialized?.value ?? value, node: node)
+        var result = derived(name, value: materialized?.value ?? value, node: node)
+        if materialized == nil, let lookupCompute { result.derivedLookup = lookup.mapped(lookupCompute) }
+        return result
     }
 
     /// Keeps the rows for which `predicate` is true; other updates become deletes.
@@ -81,8 +85,10 @@ public struct KTable<Key, Value> {
         named: Named?, _ materialized: Materialized<Key, Value>?, negate: Bool,
         _ predicate: @escaping @Sendable (Key, Value) throws -> Bool
     ) -> KTable {
-        mapping(named, prefix: "KTABLE-FILTER-", storePrefix: "KTABLE-FILTER-", materialized: materialized, value: valueSerde, isFilter: true) {
-            store, send in
+        mapping(
+            named, prefix: "KTABLE-FILTER-", storePrefix: "KTABLE-FILTER-", materialized: materialized, value: valueSerde, isFilter: true,
+            lookupCompute: { key, value in try predicate(key, value) != negate ? value : nil }
+        ) { store, send in
             TableMapProcessor(storeName: store, sendOldValues: send, isFilter: true) { key, value in
                 guard let value else { return nil }
                 return try predicate(key, value) != negate ? value : nil
@@ -95,8 +101,10 @@ public struct KTable<Key, Value> {
         named: Named? = nil, _ materialized: Materialized<Key, NewValue>? = nil,
         _ mapper: @escaping @Sendable (Key, Value) throws -> NewValue
     ) -> KTable<Key, NewValue> {
-        mapping(named, prefix: "KTABLE-MAPVALUES-", storePrefix: "KTABLE-MAPVALUES-", materialized: materialized, value: nil, isFilter: false) {
-            store, send in
+        mapping(
+            named, prefix: "KTABLE-MAPVALUES-", storePrefix: "KTABLE-MAPVALUES-", materialized: materialized, value: nil, isFilter: false,
+            lookupCompute: { key, value in try mapper(key, value) }
+        ) { store, send in
             TableMapProcessor(storeName: store, sendOldValues: send, isFilter: false) { key, value in
                 try value.map { try mapper(key, $0) }
             }

@@ -17,6 +17,9 @@ final class TableNode {
     /// Whether this operator's old values are computed from its own store (materialized
     /// filter and mapValues, sources, aggregations) rather than from its parent's.
     let oldValuesFromOwnStore: Bool
+    /// Runs when old values are first requested, for operators with more than one parent
+    /// (a table–table join asks both of its inputs).
+    var onSendOldValues: (() -> Void)?
 
     init(name: String, parent: TableNode?, storeName: String?, queryable: Bool, oldValuesFromOwnStore: Bool) {
         self.name = name
@@ -31,6 +34,7 @@ final class TableNode {
     func enableSendingOldValues() {
         guard !sendOldValues else { return }
         sendOldValues = true
+        onSendOldValues?()
         if parent == nil {
             forceMaterialization = true
         } else if !oldValuesFromOwnStore {
