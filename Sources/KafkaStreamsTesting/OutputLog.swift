@@ -64,6 +64,9 @@ final class OutputLog {
         return entries.indices.contains(i) ? entries[i] : nil
     }
 
+    /// The offset of an entry just taken with ``next()``.
+    func offset(of entry: Entry) -> Int64 { baseOffset + Int64(readIndex - 1) }
+
     /// Takes the next unread entry.
     func next() -> Entry? {
         guard readIndex < entries.count else { return nil }

@@ -41,4 +41,11 @@ final class TestRecordCollector: RecordCollector {
         }
         if target.isSource { loopback.append((topic, offset)) }
     }
+
+    /// Appends a store change to its changelog topic's log and returns its offset, so the
+    /// driver's state manager can checkpoint real offsets.
+    func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: [UInt8]?, timestamp: Int64) throws -> Int64? {
+        try log(topic).append(
+            Record(key: key, value: value, timestamp: timestamp), keySerde: .bytes, valueSerde: .optional(.bytes))
+    }
 }

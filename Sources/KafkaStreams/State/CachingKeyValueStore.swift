@@ -7,7 +7,9 @@
 /// one update per key per commit instead of one per record. Reads see cached writes first.
 ///
 /// Without a ``RecordCache`` from the task (or with a zero budget) it writes through.
-public final class CachingKeyValueStore: KeyValueStore {
+public final class CachingKeyValueStore: KeyValueStore, WrappedStateStore {
+    package var wrappedStore: any StateStore { inner }
+
     /// A dirty entry flushed to the inner store: key, new value (`nil`: deleted), the
     /// value it replaced, and the timestamp and headers of the write.
     public struct Flushed {

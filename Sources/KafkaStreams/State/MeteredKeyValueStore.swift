@@ -6,7 +6,9 @@ import NIOCore
 /// This is the outermost layer of every key-value store a ``StoreBuilder`` builds (Kafka's
 /// `MeteredKeyValueStore`); later layers (caching, change-logging) sit between it and the
 /// bytes store. Serialization failures are raised as ``StreamsError`` naming the store.
-public final class MeteredKeyValueStore<Key, Value>: KeyValueStore {
+public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedStateStore {
+    package var wrappedStore: any StateStore { inner }
+
     /// The bytes store underneath.
     public let inner: any KeyValueStore<[UInt8], [UInt8]>
     /// The key serde.

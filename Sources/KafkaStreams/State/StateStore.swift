@@ -31,6 +31,11 @@ public struct StateStoreContext {
 
     /// The record cache shared by the caching stores of the task's thread, if any.
     var recordCache: RecordCache?
+    /// The task's state manager (changelogs, state directory), if the store runs in a task.
+    package var stateManager: ProcessorStateManager?
+    /// The RocksDB resources to open persistent stores with (default: the state
+    /// manager's, else ``RocksDBSharedResources/shared``).
+    package var rocksDB: RocksDBSharedResources?
 
     /// Creates a store context.
     public init(applicationID: String, taskId: TaskId, stateDirectory: String? = nil) {
