@@ -17,7 +17,8 @@ public final class CachingKeyValueStore: KeyValueStore, WrappedStateStore {
         public let key: [UInt8]
         /// The new value; `nil` is a delete.
         public let newValue: [UInt8]?
-        /// The inner store's value before this flush.
+        /// The inner store's value before this flush (`nil` unless the write is a delete or
+        /// ``CachingKeyValueStore/readsOldValues`` is set).
         public let oldValue: [UInt8]?
         /// The timestamp of the record that made the write.
         public let timestamp: Int64
@@ -44,8 +45,14 @@ public final class CachingKeyValueStore: KeyValueStore, WrappedStateStore {
     var cache: RecordCache?
     private var entries: [[UInt8]: Entry] = [:]
     private var nextOrder = 0
-    /// Called for each entry flushed, in order.
+    /// Called for each entry flushed, in order, after the flushed entries are written to
+    /// the inner store (in one batch: one RocksDB write batch).
     public var flushListener: ((Flushed) throws -> Void)?
+    /// Whether ``Flushed/oldValue`` is read from the inner store for every flushed write
+    /// (a table operator sending old values needs it). When `false` it is read only for
+    /// deletes (to drop deletes of keys that never had a value), as Kafka Streams' cache
+    /// does, which saves a store read per flushed entry.
+    public var readsOldValues = true
     /// The timestamp and headers given to the next writes (set by the typed layer).
     var currentTimestamp: Int64 = 0
     var currentHeaders = Headers()
@@ -90,22 +97,49 @@ public final class CachingKeyValueStore: KeyValueStore, WrappedStateStore {
     /// Flushes the oldest dirty entries (all of them when `limit` is nil).
     private func flushEntries(limit: Int?) throws {
         guard !entries.isEmpty else { return }
-        var ordered = entries.sorted { $0.value.order < $1.value.order }
-        if let limit { ordered = Array(ordered.prefix(limit)) }
+        let ordered = entries.sorted { $0.value.order < $1.value.order }
+        try flush(limit.map { ordered.prefix($0) } ?? ordered[...])
+    }
+
+    /// Writes the entries to the inner store in one batch, then tells the listener.
+    private func flush(_ ordered: ArraySlice<(key: [UInt8], value: Entry)>) throws {
+        var writes: [KeyValue<[UInt8], [UInt8]?>] = []
+        writes.reserveCapacity(ordered.count)
+        var flushed: [Flushed] = []
         for (key, entry) in ordered {
             entries[key] = nil
             cache?.usedBytes -= entry.size
-            let old = try inner.get(key)
+            let old = entry.value == nil || readsOldValues ? try inner.get(key) : nil
             if old == nil && entry.value == nil { continue }  // deleting what never was: nothing to say
-            try inner.put(key, entry.value)
-            try flushListener?(
-                Flushed(key: key, newValue: entry.value, oldValue: old, timestamp: entry.timestamp, headers: entry.headers))
+            writes.append(KeyValue(key, entry.value))
+            if flushListener != nil {
+                flushed.append(
+                    Flushed(key: key, newValue: entry.value, oldValue: old, timestamp: entry.timestamp, headers: entry.headers))
+            }
+        }
+        if writes.count == 1 {
+            try inner.put(writes[0].key, writes[0].value)
+        } else if !writes.isEmpty {
+            try inner.putAll(writes)
+        }
+        if let flushListener { for entry in flushed { try flushListener(entry) } }
+    }
+
+    /// Flushes this store's oldest entries, one at a time, until the shared budget fits
+    /// (sorting the entries once per eviction pass, not once per evicted entry).
+    private func evict() throws {
+        guard let cache, cache.isOverBudget, !entries.isEmpty else { return }
+        let ordered = entries.sorted { $0.value.order < $1.value.order }
+        var index = ordered.startIndex
+        while cache.isOverBudget, index < ordered.endIndex {
+            try flush(ordered[index..<(index + 1)])
+            index += 1
         }
     }
 
     private func write(_ key: [UInt8], _ value: [UInt8]?) throws {
         if writesThrough {
-            let old = try inner.get(key)
+            let old = value == nil || readsOldValues ? try inner.get(key) : nil
             if old == nil && value == nil { return }
             try inner.put(key, value)
             try flushListener?(Flushed(key: key, newValue: value, oldValue: old, timestamp: currentTimestamp, headers: currentHeaders))
@@ -120,9 +154,7 @@ public final class CachingKeyValueStore: KeyValueStore, WrappedStateStore {
             size: Self.size(key: key, value: value, headers: currentHeaders))
         entries[key] = entry
         cache?.usedBytes += entry.size
-        while let cache, cache.isOverBudget, !entries.isEmpty {
-            try flushEntries(limit: 1)
-        }
+        try evict()
     }
 
     /// The cached value if there is one, else the inner store's.
