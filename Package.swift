@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "KafkaStreams", "KafkaStreamsTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
