@@ -86,7 +86,10 @@ public final class ManyTaskStores {
             try store.put(StoreBench.key(written / stores.count), value)
             written += 1
         }
-        for store in stores { precondition(try store.get(StoreBench.key(0)) != nil) }
+        for store in stores {
+            let value = try store.get(StoreBench.key(0))
+            precondition(value != nil, "store \(store.name) lost its first key")
+        }
     }
 
     /// What RocksDB reports holding: block caches plus memtables and table readers.

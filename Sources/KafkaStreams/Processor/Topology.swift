@@ -191,9 +191,10 @@ public struct Topology: Sendable {
 
     /// The changelog topic of a store, unprefixed: `<store>-changelog` (an internal topic),
     /// or the table's source topic when optimization reused it; `nil` if the store does
-    /// not log changes.
+    /// not log changes (logging off, or a global store, whose source topic is its log).
     public func changelogTopic(forStore name: String) -> String? {
-        guard let store = stores[name], store.builder.loggingEnabled else { return nil }
+        // A global store's changelog is its source topic, read by the global thread.
+        guard let store = stores[name], store.builder.loggingEnabled, !globalStores.contains(name) else { return nil }
         return changelogOverrides[name] ?? "\(name)-changelog"
     }
 

@@ -13,15 +13,15 @@ package protocol RecordCollector: AnyObject {
     /// - Returns: the record's offset if known at once (the test driver), else `nil` (the
     ///   runtime learns it from the producer and reports it to the state manager).
     /// - Throws: ``StreamsError`` if the record cannot be sent.
-    func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: [UInt8]?, timestamp: Int64) throws -> Int64?
+    func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) throws -> Int64?
 }
 
 extension RecordCollector {
     /// Sends the change through ``send(_:topic:keySerde:valueSerde:partitioner:node:)`` to
     /// the given partition; the offset is not known.
-    package func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: [UInt8]?, timestamp: Int64) throws -> Int64? {
+    package func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) throws -> Int64? {
         try send(
-            Record(key: key, value: value, timestamp: timestamp), topic: topic, keySerde: .bytes,
+            Record(key: key, value: value.map { Array($0) }, timestamp: timestamp), topic: topic, keySerde: .bytes,
             valueSerde: .optional(.bytes), partitioner: StreamPartitioner { _, _, _, _ in partition }, node: topic)
         return nil
     }

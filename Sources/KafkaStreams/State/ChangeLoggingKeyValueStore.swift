@@ -41,9 +41,9 @@ public final class ChangeLoggingKeyValueStore: KeyValueStore, WrappedStateStore,
     private func log(_ key: [UInt8], _ value: [UInt8]?) throws {
         guard let changelogger else { return }
         if timestamped, let value, value.count >= 8 {
-            try changelogger.log(key: key, value: Array(value[8...]), timestamp: TimestampBytes.read(value, at: 0))
+            try changelogger.log(key: key, value: value[8...], timestamp: TimestampBytes.read(value, at: 0))
         } else {
-            try changelogger.log(key: key, value: value, timestamp: changelogger.currentTimestamp())
+            try changelogger.log(key: key, value: value?[...], timestamp: changelogger.currentTimestamp())
         }
     }
 

@@ -52,7 +52,7 @@ public final class ChangeLoggingSessionStore: SessionStore, WrappedStateStore, C
     public func put(_ session: Windowed<[UInt8]>, _ value: [UInt8]?) throws {
         try inner.put(session, value)
         guard let changelogger else { return }
-        try changelogger.log(key: Self.changelogKey(session), value: value, timestamp: changelogger.currentTimestamp())
+        try changelogger.log(key: Self.changelogKey(session), value: value?[...], timestamp: changelogger.currentTimestamp())
     }
 
     /// Every session.

@@ -50,9 +50,9 @@ public final class ChangeLoggingWindowStore: WindowStore, WrappedStateStore, Cha
         guard let changelogger else { return }
         let logKey = Self.changelogKey(key, windowStart: windowStart)
         if timestamped, let value, value.count >= 8 {
-            try changelogger.log(key: logKey, value: Array(value[8...]), timestamp: TimestampBytes.read(value, at: 0))
+            try changelogger.log(key: logKey, value: value[8...], timestamp: TimestampBytes.read(value, at: 0))
         } else {
-            try changelogger.log(key: logKey, value: value, timestamp: changelogger.currentTimestamp())
+            try changelogger.log(key: logKey, value: value?[...], timestamp: changelogger.currentTimestamp())
         }
     }
 

@@ -28,7 +28,7 @@ package final class StoreChangelogger {
 
     /// Logs a change; `value == nil` logs a tombstone.
     /// - Throws: ``StreamsError`` if the collector cannot send it.
-    func log(key: [UInt8], value: [UInt8]?, timestamp: Int64) throws {
+    func log(key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) throws {
         if let offset = try collector.sendChangelog(
             topic: topic, partition: partition, key: key, value: value, timestamp: timestamp)
         {

@@ -83,6 +83,19 @@ struct ChangelogRestorationTests {
         #expect(driver.producedTopicNames.isEmpty)  // an unlogged store writes no changelog
     }
 
+    @Test func globalStoresWriteNoChangelog() throws {
+        let builder = StreamsBuilder()
+        builder.globalTable("cards", key: .string, value: .string, .as("cards"))
+        let topology = try builder.build()
+        #expect(topology.changelogTopic(forStore: "cards") == nil)  // the source topic is its log
+        let driver = try TopologyTestDriver(topology, config: Self.config(.rocksDB))
+        defer { driver.close() }
+        try driver.inputTopic("cards", key: .string, value: .string).pipeInput("c1", "alice")
+        #expect(try driver.getKeyValueStore("cards", key: String.self, value: String.self).get("c1") == "alice")
+        #expect(driver.producedTopicNames.isEmpty)
+        #expect(driver.stateManager.changelogPartitions.isEmpty)
+    }
+
     @Test(arguments: Backend.allCases)
     func restoringAKeyValueStoreFromItsChangelogReproducesItByteForByte(_ backend: Backend) throws {
         let original = try TopologyTestDriver(try Self.tableTopology(), config: Self.config(backend))
