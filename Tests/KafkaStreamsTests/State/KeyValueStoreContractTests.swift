@@ -213,6 +213,17 @@ struct RocksDBKeyValueStoreTests {
             // ~2 MiB written; memtables stay within their share (plus one arena block).
             #expect(store.database!.intProperty("rocksdb.cur-size-all-mem-tables") <= 2 * 512 * 1024 + 256 * 1024)
         }
+        // More stores shrink every store's memtables (and arena blocks) while they hold data.
+        for i in 5..<40 {
+            let store = RocksDBKeyValueStore(name: "s\(i)")
+            try store.initialize(context: context)
+            stores.append(store)
+        }
+        #expect(resources.writeBufferSizePerStore == 64 * 1024)
+        for store in stores {
+            for i in 0..<2_000 { try store.put(Array("more-\(i)".utf8), [UInt8](repeating: 7, count: 200)) }
+            #expect(try store.get(Array("more-1999".utf8)) == [UInt8](repeating: 7, count: 200))
+        }
         #expect(resources.memoryUsage <= resources.totalMemoryBytes)
         for store in stores { try store.close() }
         #expect(resources.openDatabases == 0)

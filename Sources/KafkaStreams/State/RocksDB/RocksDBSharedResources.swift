@@ -87,6 +87,9 @@ public final class RocksDBSharedResources: @unchecked Sendable {
         max(Self.minimumWriteBufferSize, writeBufferBytes / (bucket * Int(Self.maxWriteBuffers)))
     }
 
+    /// RocksDB's default arena block: an eighth of the memtable.
+    static func arenaBlockSize(_ writeBufferSize: Int) -> Int { max(writeBufferSize / 8, 4096) }
+
     private static func bucket(for count: Int) -> Int {
         var b = 1
         while b < count { b <<= 1 }
@@ -111,6 +114,7 @@ public final class RocksDBSharedResources: @unchecked Sendable {
         settings.maxWriteBufferNumber = Self.maxWriteBuffers
         let size = lock.withLock { writeBufferSize(bucket: Self.bucket(for: open.count + 1)) }
         settings.writeBufferSize = size
+        rocksdb_options_set_arena_block_size(options, Self.arenaBlockSize(size))
         configSetter?(settings.storeName, settings)
     }
 
@@ -133,11 +137,13 @@ public final class RocksDBSharedResources: @unchecked Sendable {
         let wanted = Self.bucket(for: max(open.count, 1))
         guard wanted != bucket else { return }
         bucket = wanted
-        let size = String(writeBufferSize(bucket: wanted))
+        let size = writeBufferSize(bucket: wanted)
         for database in open.values {
-            // A failure leaves the store with its previous memtable size: still bounded by
-            // the budget of a smaller bucket, never a correctness problem.
-            try? database.setOptions([("write_buffer_size", size)])
+            // The arena block shrinks with the memtable: a new memtable whose first arena
+            // block is larger than the memtable itself would ask to be flushed at once
+            // (RocksDB asserts against that). A failure leaves the store with its previous
+            // sizes: still bounded by the budget of a smaller bucket.
+            try? database.setOptions([("write_buffer_size", String(size)), ("arena_block_size", String(Self.arenaBlockSize(size)))])
         }
     }
 }
