@@ -9,11 +9,16 @@ import KafkaStreams
 /// `rocksDB`: the bytes store is a ``RocksDBKeyValueStore`` (the default DSL store);
 /// otherwise the in-memory store, for comparison in the same run. No changelog (no task).
 public final class CountPerKeyStore {
+    /// Records between two commits (cache flushes).
     public static let commitEvery = 10_000
+    /// The typed store: metered → caching → bytes store.
     public let store: MeteredKeyValueStore<String, ValueAndTimestamp<Int64>>
+    /// The keys cycled through.
     public let keys: [String]
+    /// The next record index.
     public private(set) var next = 0
 
+    /// Opens the store stack (in a temporary directory for RocksDB).
     public init(rocksDB: Bool, cacheMaxBytes: Int = 10 * 1024 * 1024) throws {
         let supplier = rocksDB ? Stores.persistentKeyValueStore("counts") : Stores.inMemoryKeyValueStore("counts")
         store = Stores.timestampedKeyValueStoreBuilder(supplier, key: .string, value: .int64)
@@ -54,11 +59,15 @@ public final class CountPerKeyStore {
 /// each with its own resources sized as Kafka Streams' per-store defaults (50 MiB block
 /// cache, 16 MiB memtables; `shared: false`).
 public final class ManyTaskStores {
+    /// One store per task.
     public let stores: [RocksDBKeyValueStore]
+    /// The RocksDB resources in use (one when shared).
     public let resources: [RocksDBSharedResources]
+    /// Records written so far.
     public private(set) var written = 0
     let value = [UInt8](repeating: 0x62, count: 1000)
 
+    /// Opens `taskCount` stores in task directories of a temporary state directory.
     public init(taskCount: Int = 100, shared: Bool, totalMemoryBytes: Int = 64 * 1024 * 1024) throws {
         let directory = StoreBench.temporaryDirectory("tasks")
         let common = RocksDBSharedResources(totalMemoryBytes: totalMemoryBytes)

@@ -17,6 +17,7 @@ public enum StoreBench {
     /// 100-byte values.
     public static let value = [UInt8](repeating: 0x61, count: 100)
 
+    /// The key of index `i`.
     public static func key(_ i: Int) -> [UInt8] {
         var bytes = Array("key-".utf8)
         var digits = [UInt8](repeating: 0x30, count: 8)
@@ -29,6 +30,7 @@ public enum StoreBench {
         return bytes
     }
 
+    /// A new temporary directory.
     public static func temporaryDirectory(_ name: String) -> String {
         var template = Array("/tmp/kafka-streams-bench-\(name)-XXXXXX".utf8CString)
         _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
@@ -37,10 +39,13 @@ public enum StoreBench {
 
     /// The library's RocksDB store, filled with every key.
     public final class Library {
+        /// The store.
         public let store: RocksDBKeyValueStore
+        /// The keys, in order.
         public let keys: [[UInt8]]
         var next = 0
 
+        /// Opens the store and writes every key.
         public init() throws {
             keys = (0..<keyCount).map(key)
             store = RocksDBKeyValueStore(name: "bench")
@@ -88,9 +93,11 @@ public enum StoreBench {
         let db: OpaquePointer
         let readOptions: OpaquePointer
         let writeOptions: OpaquePointer
+        /// The keys, in order.
         public let keys: [[UInt8]]
         var next = 0
 
+        /// Opens the database and writes every key.
         public init() throws {
             keys = (0..<keyCount).map(key)
             let options = rocksdb_options_create()!
@@ -133,6 +140,7 @@ public enum StoreBench {
             if let error { throw RawError(message: String(cString: error)) }
         }
 
+        /// `count` puts of existing keys.
         public func put(_ count: Int) throws {
             for _ in 0..<count {
                 try putRaw(keys[next], value)
@@ -168,7 +176,8 @@ public enum StoreBench {
                 let options = rocksdb_readoptions_create()
                 var upper = keys[start + 99] + [0]
                 let it = upper.withUnsafeMutableBytes { u -> OpaquePointer? in
-                    rocksdb_readoptions_set_iterate_upper_bound(options, u.baseAddress!.assumingMemoryBound(to: CChar.self), u.count)
+                    rocksdb_readoptions_set_iterate_upper_bound(
+                        options, u.baseAddress!.assumingMemoryBound(to: CChar.self), u.count)
                     let it = rocksdb_create_iterator(db, options)
                     keys[start].withUnsafeBytes { k in
                         rocksdb_iter_seek(it, k.baseAddress!.assumingMemoryBound(to: CChar.self), k.count)

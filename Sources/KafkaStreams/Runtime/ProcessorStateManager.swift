@@ -143,7 +143,8 @@ package final class ProcessorStateManager {
         guard let restorer = registration.store.layers.first(where: { $0 is any ChangelogRestorable }) as? any ChangelogRestorable
         else {
             throw StreamsError(
-                .stateStore, "store \(name) has no change-logging layer to restore through", context: .init(store: name, taskId: taskId))
+                .stateStore, "store \(name) has no change-logging layer to restore through",
+                context: .init(store: name, taskId: taskId))
         }
         do { try restorer.restore(records) } catch {
             throw StreamsError(

@@ -65,7 +65,8 @@ public final class ChangeLoggingSessionStore: SessionStore, WrappedStateStore, C
             let count = record.key.count
             guard count >= 16 else {
                 throw StreamsError(
-                    .deserialization, "changelog record at offset \(record.offset) of session store \(name) has a "
+                    .deserialization,
+                    "changelog record at offset \(record.offset) of session store \(name) has a "
                         + "\(count)-byte key; session changelog keys have at least 16",
                     context: .init(offset: record.offset, store: name))
             }

@@ -77,7 +77,8 @@ public final class ChangeLoggingWindowStore: WindowStore, WrappedStateStore, Cha
         for record in records {
             guard record.key.count >= 12 else {
                 throw StreamsError(
-                    .deserialization, "changelog record at offset \(record.offset) of window store \(name) has a "
+                    .deserialization,
+                    "changelog record at offset \(record.offset) of window store \(name) has a "
                         + "\(record.key.count)-byte key; window changelog keys have at least 12",
                     context: .init(offset: record.offset, store: name))
             }

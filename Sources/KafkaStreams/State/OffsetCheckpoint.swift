@@ -106,7 +106,8 @@ public struct OffsetCheckpoint: Sendable {
 
     private func failure(_ what: String, reason: String) -> StreamsError {
         StreamsError(
-            .stateIO, "the checkpoint file \(path) \(what) (\(reason)); delete it and the task's stores are restored "
+            .stateIO,
+            "the checkpoint file \(path) \(what) (\(reason)); delete it and the task's stores are restored "
                 + "from their changelogs", context: .init(path: path))
     }
 }

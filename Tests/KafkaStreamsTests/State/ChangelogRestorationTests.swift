@@ -151,7 +151,9 @@ struct ChangelogRestorationTests {
         // Retention 111 ms behind the newest window start (440): starts from 330 remain.
         let live = Set((0..<150).filter { $0 * 3 >= 330 }.map { "k\($0 % 7)@\($0 * 3 / 10 * 10)" })
         #expect(Set(before.map { "\(String(decoding: $0.key.key, as: UTF8.self))@\($0.key.window.start)" }) == live)
-        #expect(after.map { [$0.key.key, TimestampBytes.encode($0.key.window.start), $0.value] } == before.map { [$0.key.key, TimestampBytes.encode($0.key.window.start), $0.value] })
+        #expect(
+            after.map { [$0.key.key, TimestampBytes.encode($0.key.window.start), $0.value] }
+                == before.map { [$0.key.key, TimestampBytes.encode($0.key.window.start), $0.value] })
     }
 
     @Test(arguments: Backend.allCases)
@@ -169,7 +171,8 @@ struct ChangelogRestorationTests {
         let before = try (innermost(try original.getStateStore("s")) as! any SessionStore<[UInt8], [UInt8]>).all().toArray()
         let after = try (innermost(try restored.getStateStore("s")) as! any SessionStore<[UInt8], [UInt8]>).all().toArray()
         #expect(!before.isEmpty)
-        #expect(after.map { "\($0.key.key)\($0.key.window)\($0.value)" } == before.map { "\($0.key.key)\($0.key.window)\($0.value)" })
+        #expect(
+            after.map { "\($0.key.key)\($0.key.window)\($0.value)" } == before.map { "\($0.key.key)\($0.key.window)\($0.value)" })
     }
 
     @Test(arguments: Backend.allCases)
@@ -203,9 +206,33 @@ struct ChangelogRestorationTests {
         let applied = try second.stateManager.restore(tp, records: changelog.filter { $0.offset >= start })
         #expect(applied == (backend.persistent ? 2 : 7))
         let store = try second.getKeyValueStore("t", key: String.self, value: String.self)
-        #expect(try store.all().toArray() == [KeyValue("k1", "v1"), KeyValue("k2", "v2"), KeyValue("k3", "v3"), KeyValue("k4", "v4"), KeyValue("k9", "v9")])
+        #expect(
+            try store.all().toArray() == [
+                KeyValue("k1", "v1"), KeyValue("k2", "v2"), KeyValue("k3", "v3"), KeyValue("k4", "v4"), KeyValue("k9", "v9"),
+            ])
         try second.stateManager.checkpoint()
         #expect(try readFile(checkpoint) == (backend.persistent ? "0\n1\napp-t-changelog 0 6\n" : nil))
+    }
+
+    @Test(arguments: [false, true])
+    func withoutACheckpointExactlyOnceWipesPersistentStores(_ exactlyOnce: Bool) throws {
+        let directory = TemporaryDirectory()
+        var config = Self.config(.rocksDB, stateDir: directory.path)
+        if exactlyOnce { config.processingGuarantee = .exactlyOnceV2 }
+        let first = try TopologyTestDriver(try Self.tableTopology(), config: config)
+        try first.inputTopic("in", key: .string, value: .optional(.string)).pipeInput("a", "1")
+        first.close()
+        // A crash: the store's files stay, the checkpoint does not.
+        let checkpoint = OffsetCheckpoint(path: "\(directory.path)/app/0_0/.checkpoint")
+        #expect(try checkpoint.read() == [TopicPartition("app-t-changelog", 0): 0])
+        try checkpoint.delete()
+        let second = try TopologyTestDriver(try Self.tableTopology(), config: config)
+        defer { second.close() }
+        // At least once keeps the data and replays the changelog from 0 over it; exactly
+        // once cannot tell committed writes from aborted ones, so it starts empty.
+        let store = try second.getKeyValueStore("t", key: String.self, value: String.self)
+        #expect(try store.get("a") == (exactlyOnce ? nil : "1"))
+        #expect(second.stateManager.restoreStartOffset(TopicPartition("app-t-changelog", 0)) == 0)
     }
 
     @Test func aSecondDriverOnTheSameStateDirectoryGetsALockError() throws {
@@ -240,12 +267,19 @@ struct ChangelogRestorationTests {
         try state.lock(TaskId(subtopology: 1, partition: 1)).release()
         let now = StateDirectory.modificationTime(state.taskDirectory(TaskId(subtopology: 1, partition: 0)))!
         // Within the delay nothing goes.
-        #expect(state.cleanRemovedTasks(cleanupDelay: .seconds(60), ownedTasks: [TaskId(subtopology: 0, partition: 0)], now: now).isEmpty)
+        #expect(
+            state.cleanRemovedTasks(cleanupDelay: .seconds(60), ownedTasks: [TaskId(subtopology: 0, partition: 0)], now: now)
+                .isEmpty)
         let removed = state.cleanRemovedTasks(
             cleanupDelay: .seconds(60), ownedTasks: [TaskId(subtopology: 0, partition: 0)], now: now + 61_000)
         // 0_1 is unowned but locked (still in use): kept.
-        #expect(removed == [state.taskDirectory(TaskId(subtopology: 1, partition: 0)), state.taskDirectory(TaskId(subtopology: 1, partition: 1))])
-        #expect(state.taskDirectories().keys.sorted() == [TaskId(subtopology: 0, partition: 0), TaskId(subtopology: 0, partition: 1)])
+        #expect(
+            removed == [
+                state.taskDirectory(TaskId(subtopology: 1, partition: 0)),
+                state.taskDirectory(TaskId(subtopology: 1, partition: 1)),
+            ])
+        #expect(
+            state.taskDirectories().keys.sorted() == [TaskId(subtopology: 0, partition: 0), TaskId(subtopology: 0, partition: 1)])
         owned.release()
         locked.release()
     }

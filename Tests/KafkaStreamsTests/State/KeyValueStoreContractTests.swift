@@ -71,7 +71,8 @@ struct KeyValueStoreContractTests {
         #expect(
             try store.prefixScan(serializedPrefix: b("a")).toArray().map(\.key)
                 == [b("a"), b("ab"), b("abc"), [0x61, 0xFF], [0x61, 0xFF, 0x01]])
-        #expect(try store.prefixScan(serializedPrefix: [0x61, 0xFF]).toArray().map(\.key) == [[0x61, 0xFF], [0x61, 0xFF, 0x01]])
+        #expect(
+            try store.prefixScan(serializedPrefix: [0x61, 0xFF]).toArray().map(\.key) == [[0x61, 0xFF], [0x61, 0xFF, 0x01]])
         #expect(try store.prefixScan(serializedPrefix: b("z")).toArray().isEmpty)
         #expect(try store.prefixScan(serializedPrefix: []).toArray().count == 7)
         try store.close()

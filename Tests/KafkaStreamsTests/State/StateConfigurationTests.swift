@@ -19,7 +19,8 @@ struct StateConfigurationTests {
         #expect(config.rocksDBCompression == .zstd)
         #expect(config.stateCleanupDelay == .seconds(1))
         #expect(StreamsConfig(applicationID: "a").defaultDSLStore == .rocksDB)  // as Kafka Streams
-        #expect(try StreamsConfig(properties: ["application.id": "a", "default.dsl.store": "rocksDB"]).defaultDSLStore == .rocksDB)
+        #expect(
+            try StreamsConfig(properties: ["application.id": "a", "default.dsl.store": "rocksDB"]).defaultDSLStore == .rocksDB)
         for (name, value) in [("default.dsl.store", "lmdb"), ("rocksdb.compression", "brotli"), ("rocksdb.memtable.ratio", "2")] {
             let error = expectStreamsError { _ = try StreamsConfig(properties: ["application.id": "a", name: value]) }
             #expect(error?.code == .invalidConfig)

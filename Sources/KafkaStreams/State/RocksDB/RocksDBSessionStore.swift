@@ -120,7 +120,8 @@ public final class RocksDBSessionStore: SessionStore, SyncableStore {
                 let keyLength = entry.key.count - 16
                 let end = TimestampBytes.readOrdered(entry.key, at: keyLength)
                 guard end >= low else { continue }
-                found.append((end, Array(entry.key[..<keyLength]), TimestampBytes.readOrdered(entry.key, at: keyLength + 8), entry.value))
+                found.append(
+                    (end, Array(entry.key[..<keyLength]), TimestampBytes.readOrdered(entry.key, at: keyLength + 8), entry.value))
             }
         }
         found.sort {

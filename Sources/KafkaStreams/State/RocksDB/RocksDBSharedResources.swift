@@ -143,7 +143,9 @@ public final class RocksDBSharedResources: @unchecked Sendable {
             // block is larger than the memtable itself would ask to be flushed at once
             // (RocksDB asserts against that). A failure leaves the store with its previous
             // sizes: still bounded by the budget of a smaller bucket.
-            try? database.setOptions([("write_buffer_size", String(size)), ("arena_block_size", String(Self.arenaBlockSize(size)))])
+            try? database.setOptions([
+                ("write_buffer_size", String(size)), ("arena_block_size", String(Self.arenaBlockSize(size))),
+            ])
         }
     }
 }
