@@ -284,6 +284,28 @@ struct ChangelogRestorationTests {
         locked.release()
     }
 
+    @Test func anUnusableStateDirectoryIsATypedErrorNamingThePath() throws {
+        let directory = TemporaryDirectory()
+        // A regular file where a directory must be: fails even for root.
+        try writeFile(directory.path + "/file", "x")
+        let error = expectStreamsError { _ = try StateDirectory(stateDir: directory.path + "/file/state", applicationID: "app") }
+        #expect(error?.code == .stateIO)
+        #expect(error?.context.path == directory.path + "/file/state")
+        #expect(error?.message.contains("state.dir") == true)
+        // The same through the driver's config.
+        let driverError = expectStreamsError {
+            _ = try TopologyTestDriver(try Self.tableTopology(), config: Self.config(.rocksDB, stateDir: directory.path + "/file"))
+        }
+        #expect(driverError?.code == .stateIO)
+        // A store whose directory is taken by a file: RocksDB's I/O error, surfaced.
+        try StateDirectory.makeDirectories(directory.path + "/0_0/rocksdb")
+        try writeFile(directory.path + "/0_0/rocksdb/kv", "x")
+        let store = RocksDBKeyValueStore(name: "kv")
+        let storeError = expectStreamsError { try store.initialize(context: directory.context()) }
+        #expect(storeError?.code == .stateIO)
+        #expect(storeError?.context.path?.hasPrefix(directory.path + "/0_0/rocksdb/kv") == true)
+    }
+
     @Test func malformedCheckpointFilesAreTypedErrors() throws {
         let directory = TemporaryDirectory()
         let file = OffsetCheckpoint(path: directory.path + "/.checkpoint")
