@@ -16,6 +16,11 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
     /// The value serde.
     public let valueSerde: Serde<Value>
     private var scratch = ByteBuffer()
+    /// The bytes of the last key serialized: a `put` after a `get` of the same key (what
+    /// every aggregation does) reuses them instead of allocating again.
+    private var lastKey: [UInt8] = []
+    /// A buffer values are decoded from, reused instead of one allocation per read.
+    private var readBuffer = ByteBuffer()
 
     /// Wraps a bytes store.
     public init(inner: any KeyValueStore<[UInt8], [UInt8]>, keySerde: Serde<Key>, valueSerde: Serde<Value>) {
@@ -46,7 +51,9 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
         } catch {
             throw StreamsError(.serialization, "could not serialize a key for store \(name)", context: .init(store: name), cause: error)
         }
-        return Array(scratch.readableBytesView)
+        let view = scratch.readableBytesView
+        if !view.elementsEqual(lastKey) { lastKey = Array(view) }
+        return lastKey
     }
 
     func valueBytes(_ value: Value?) throws -> [UInt8]? {
@@ -62,7 +69,9 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
 
     func decodeValue(_ bytes: [UInt8]?) throws -> Value? {
         guard let bytes else { return nil }
-        do { return try valueSerde.deserialize(bytes) } catch {
+        readBuffer.clear()
+        readBuffer.writeBytes(bytes)
+        do { return try valueSerde.deserialize(readBuffer) } catch {
             throw StreamsError(.deserialization, "could not read a value of store \(name)", context: .init(store: name), cause: error)
         }
     }
