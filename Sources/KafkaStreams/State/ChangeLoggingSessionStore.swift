@@ -61,6 +61,8 @@ public final class ChangeLoggingSessionStore: SessionStore, WrappedStateStore, C
     /// Writes changelog records into the bytes store, without logging them.
     /// - Throws: ``StreamsError`` (`deserialization`) for a key shorter than 16 bytes.
     package func restore(_ records: [ChangelogRecord]) throws {
+        var entries: [KeyValue<Windowed<[UInt8]>, [UInt8]?>] = []
+        entries.reserveCapacity(records.count)
         for record in records {
             let count = record.key.count
             guard count >= 16 else {
@@ -72,7 +74,19 @@ public final class ChangeLoggingSessionStore: SessionStore, WrappedStateStore, C
             }
             let end = TimestampBytes.read(record.key, at: count - 16)
             let start = TimestampBytes.read(record.key, at: count - 8)
-            try inner.put(Windowed(key: Array(record.key[..<(count - 16)]), window: Window(start: start, end: end)), record.value)
+            entries.append(
+                KeyValue(Windowed(key: Array(record.key[..<(count - 16)]), window: Window(start: start, end: end)), record.value))
+        }
+        if let batch = inner as? any BatchWritableSessionStore {
+            try batch.putAll(entries)
+        } else {
+            for entry in entries { try inner.put(entry.key, entry.value) }
         }
     }
+}
+
+/// A session store that can apply many writes at once (RocksDB: one write batch per segment).
+package protocol BatchWritableSessionStore: AnyObject {
+    /// Writes the sessions in order, as ``SessionStore/put(_:_:)`` would.
+    func putAll(_ entries: [KeyValue<Windowed<[UInt8]>, [UInt8]?>]) throws
 }

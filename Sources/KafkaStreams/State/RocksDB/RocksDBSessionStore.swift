@@ -4,7 +4,7 @@
 /// `[key][end][start]` (big-endian, sign bit flipped), so one key's sessions are adjacent
 /// and ordered by end, then start. Segments whose sessions all ended before the newest end
 /// seen minus the retention are dropped whole.
-public final class RocksDBSessionStore: SessionStore, SyncableStore {
+public final class RocksDBSessionStore: SessionStore, SyncableStore, BatchWritableSessionStore {
     /// The store name.
     public let name: String
     /// How long sessions are kept after they end, in ms.
@@ -74,6 +74,34 @@ public final class RocksDBSessionStore: SessionStore, SyncableStore {
         } else if let segment = segments.segment(for: end) {
             try segment.delete(key)
         }
+    }
+
+    /// Writes the sessions with one write batch per segment, as sequential
+    /// ``put(_:_:)`` calls would (expiry included): bulk restoration.
+    package func putAll(_ entries: [KeyValue<Windowed<[UInt8]>, [UInt8]?>]) throws {
+        try checkOpen()
+        var batches: [Int64: (RocksDBDatabase, RocksDBWriteBatch)] = [:]
+        for entry in entries {
+            let end = entry.key.window.end
+            let key = Self.storeKey(entry.key.key, start: entry.key.window.start, end: end)
+            let id = segments.segmentId(end)
+            if let value = entry.value {
+                if end > observedStreamTime {
+                    observedStreamTime = end
+                    for dropped in segments.dropSegments(before: oldestLiveEnd) { batches[dropped] = nil }
+                }
+                guard end >= oldestLiveEnd else { continue }
+                if batches[id] == nil { batches[id] = (try segments.getOrCreate(for: end), RocksDBWriteBatch()) }
+                batches[id]!.1.put(key, value)
+            } else {
+                if batches[id] == nil {
+                    guard let segment = segments.segment(for: end) else { continue }
+                    batches[id] = (segment, RocksDBWriteBatch())
+                }
+                batches[id]!.1.delete(key)
+            }
+        }
+        for id in batches.keys.sorted() { try batches[id]!.0.write(batches[id]!.1) }
     }
 
     /// The value of exactly this session.
