@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // The raw RocksDB C API, to compare the library's store with in the same run.
+        .systemLibrary(name: "CRocksDBRaw", path: "Sources/CRocksDBRaw", pkgConfig: "rocksdb"),
         // The measured pipeline and its hand-written floor, shared by the benchmark and
         // the profiling executable.
         .target(
@@ -24,6 +26,7 @@ let package = Package(
                 .product(name: "KafkaStreams", package: "swift-kafka-streams"),
                 .product(name: "KafkaStreamsTesting", package: "swift-kafka-streams"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                "CRocksDBRaw",
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

@@ -48,6 +48,25 @@ final class OutputLog {
         return baseOffset + Int64(entries.count - 1)
     }
 
+    /// Appends raw key and value bytes (a changelog record) and returns its offset.
+    func appendBytes(key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) -> Int64 {
+        if readIndex == entries.count && !entries.isEmpty {
+            baseOffset += Int64(entries.count)
+            entries.removeAll(keepingCapacity: true)
+            readIndex = 0
+            data.clear()
+        }
+        let keyStart = data.writerIndex
+        data.writeBytes(key)
+        let valueStart = data.writerIndex
+        if let value { data.writeBytes(value) }
+        entries.append(
+            Entry(
+                keyStart: keyStart, keyLength: key.count, valueStart: valueStart, valueLength: value?.count ?? -1,
+                timestamp: timestamp, headers: Headers()))
+        return baseOffset + Int64(entries.count - 1)
+    }
+
     /// The key bytes of an entry (`nil` for null).
     func key(_ entry: Entry) -> ByteBuffer? {
         entry.keyLength < 0 ? nil : data.getSlice(at: entry.keyStart, length: entry.keyLength)
@@ -63,6 +82,9 @@ final class OutputLog {
         let i = Int(offset - baseOffset)
         return entries.indices.contains(i) ? entries[i] : nil
     }
+
+    /// The offset of an entry just taken with ``next()``.
+    func offset(of entry: Entry) -> Int64 { baseOffset + Int64(readIndex - 1) }
 
     /// Takes the next unread entry.
     func next() -> Entry? {

@@ -41,4 +41,20 @@ final class TestRecordCollector: RecordCollector {
         }
         if target.isSource { loopback.append((topic, offset)) }
     }
+
+    /// Appends a store change to its changelog topic's log and returns its offset, so the
+    /// driver's state manager can checkpoint real offsets.
+    func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) throws -> Int64? {
+        let target: OutputLog
+        if let last = lastChangelog, last.topic == topic {
+            target = last.log
+        } else {
+            target = log(topic)
+            lastChangelog = (topic, target)
+        }
+        return target.appendBytes(key: key, value: value, timestamp: timestamp)
+    }
+
+    /// The last changelog written: a task's stores usually log to few topics.
+    private var lastChangelog: (topic: String, log: OutputLog)?
 }

@@ -16,6 +16,13 @@ import NIOCore
 /// are processed next, stream-time punctuations fire, and stores are flushed, as if a
 /// commit followed every record. Wall-clock time is manual: ``advanceWallClockTime(_:)``.
 ///
+/// Stores are what the topology asks for: DSL stores are RocksDB unless `default.dsl.store`
+/// is `in_memory` (as in Kafka Streams). Persistent stores live in a fresh temporary state
+/// directory that ``close()`` deletes; set `state.dir` in the config's ``StreamsConfig/properties``
+/// to use (and keep) a directory of your own, e.g. to test a restart. Changes of logged
+/// stores are captured like any output topic: read `<application.id>-<store>-changelog`
+/// with ``outputTopic(_:key:value:)`` or ``readChangelog(forStore:)``.
+///
 /// ```swift
 /// let driver = try TopologyTestDriver(topology)
 /// let input = driver.inputTopic("words", key: .string, value: .string)
@@ -37,6 +44,10 @@ public final class TopologyTestDriver {
     }
     private var cursors: [String: InputCursor] = [:]
     private var closed = false
+    /// The state directory this driver created and deletes on close (`nil`: the user's).
+    private let temporaryStateDirectory: String?
+    /// The task's state manager: changelog partitions, checkpoint file, directory lock.
+    package let stateManager: ProcessorStateManager
 
     /// Creates a driver and initializes the topology's stores and processors.
     ///
@@ -58,7 +69,30 @@ public final class TopologyTestDriver {
             id: TaskId(subtopology: 0, partition: 0), topology: topology, config: config, collector: collector,
             clock: clock, logger: Logger(label: "kafka-streams.test-driver"))
         collector.isSourceTopic = { [unowned task] topic in task.input(topic: topic, partition: 0) != nil }
-        try task.initialize()
+        var stateDir = config.properties["state.dir"]
+        if stateDir == nil {
+            var template = Array("\(Self.temporaryRoot())/kafka-streams-test-driver-XXXXXX".utf8CString)
+            guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+                throw StreamsError(
+                    .stateIO, "could not create a temporary state directory: \(String(cString: strerror(errno)))",
+                    context: .init(path: Self.temporaryRoot()))
+            }
+            stateDir = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            temporaryStateDirectory = stateDir
+        } else {
+            temporaryStateDirectory = nil
+        }
+        do {
+            let directory = try StateDirectory(stateDir: stateDir!, applicationID: config.applicationID)
+            stateManager = try ProcessorStateManager(
+                taskId: task.id, config: config, stateDirectory: directory, collector: collector,
+                rocksDB: RocksDBSharedResources(config: config))
+            try task.initialize(stateManager: stateManager)
+        } catch {
+            task.close(clean: false)
+            if let temporaryStateDirectory { Self.removeTree(temporaryStateDirectory) }
+            throw error
+        }
     }
 
     /// A handle to pipe records into a topic the topology reads.
@@ -138,11 +172,66 @@ public final class TopologyTestDriver {
         Dictionary(uniqueKeysWithValues: task.droppedRecords.map { ($0.key.rawValue, $0.value) })
     }
 
-    /// Closes processors and stores. The driver cannot be used afterwards.
+    /// The changelog topic of a store (`<application.id>-<store>-changelog`), or `nil` if
+    /// the store does not log or reuses its source topic.
+    public func changelogTopic(forStore name: String) -> String? {
+        guard topology.changelogTopicConfig(forStore: name) != nil else { return nil }
+        return topology.changelogTopic(forStore: name, applicationID: config.applicationID)
+    }
+
+    /// Takes the records written to a store's changelog since the last read, with their
+    /// offsets: key bytes, value bytes (`nil`: tombstone), timestamp. Reading them here or
+    /// through ``outputTopic(_:key:value:)`` consumes them.
+    /// - Throws: ``StreamsError`` (`stateStore`) if the store does not log its changes.
+    public func readChangelog(forStore name: String) throws -> [ChangelogRecord] {
+        guard let topic = changelogTopic(forStore: name) else {
+            throw StreamsError(.stateStore, "store \(name) has no changelog of its own", context: .init(store: name))
+        }
+        guard let log = collector.logs[topic] else { return [] }
+        var records: [ChangelogRecord] = []
+        while let entry = log.next() {
+            let offset = log.offset(of: entry)
+            records.append(
+                ChangelogRecord(
+                    offset: offset, key: log.key(entry).map { Array($0.readableBytesView) } ?? [],
+                    value: log.value(entry).map { Array($0.readableBytesView) }, timestamp: entry.timestamp))
+        }
+        return records
+    }
+
+    /// Closes processors and stores (writing the task's checkpoint), and deletes the
+    /// temporary state directory. The driver cannot be used afterwards.
     public func close() {
         guard !closed else { return }
         closed = true
         task.close()
+        if let temporaryStateDirectory { Self.removeTree(temporaryStateDirectory) }
+    }
+
+    static func temporaryRoot() -> String {
+        if let tmp = getenv("TMPDIR") { return String(cString: tmp) }
+        return "/tmp"
+    }
+
+    static func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            if let dir = opendir(path) {
+                var names: [String] = []
+                while let entry = readdir(dir) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                    }
+                    if name != "." && name != ".." { names.append(name) }
+                }
+                closedir(dir)
+                for name in names { removeTree(path + "/" + name) }
+            }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
     }
 
     deinit { close() }

@@ -50,7 +50,8 @@ struct KeyValueStoreTests {
         #expect(store.name == "counts")
         #expect(store.persistent == false)
         #expect(store.isOpen == false)
-        #expect(store.inner is InMemoryKeyValueStore)
+        // Logging is on by default: metered → change-logging → in-memory bytes store.
+        #expect((store.inner as? ChangeLoggingKeyValueStore)?.inner is InMemoryKeyValueStore)
         try store.initialize(
             context: StateStoreContext(applicationID: "a", taskId: TaskId(subtopology: 0, partition: 0)))
         #expect(store.isOpen == true)

@@ -3,7 +3,9 @@
 //     cd Benchmarks && swift package --disable-sandbox benchmark
 //
 // Benchmarks: StatelessPipeline, StatelessPipeline+readValue, HandwrittenBaseline,
-// CountPerKey, CountPerKey+cachingDisabled, WindowedCount, StreamStreamJoin, StreamTableJoin.
+// CountPerKey, CountPerKey+cachingDisabled, WindowedCount, StreamStreamJoin, StreamTableJoin;
+// state stores: KVStore/{put,get,range}/{library,raw}, CountPerKeyStore/{rocksDB,inMemory},
+// CountPerKey+rocksDB, ManyTaskStores/{shared,perStore}.
 //
 // Every benchmark pipes 1,000 records per iteration (`scalingFactor: .kilo`), so the
 // figures the tool prints with a `*` (throughput, mallocs) are per record:
@@ -157,6 +159,96 @@ let benchmarks: @Sendable () -> Void = {
             try harness.pipe(benchmark.scaledIterations.count)
             benchmark.stopMeasurement()
         }, setup: { _ = try tableJoin.value() })
+
+    stateStoreBenchmarks()
+}
+
+
+/// The state-store benchmarks (docs/performance.md, "State stores"): the RocksDB
+/// key-value store against the raw C API, the count's store work on RocksDB with the
+/// record cache, the count topology on RocksDB through the driver, and the memory of 100
+/// tasks' stores under the shared budget.
+func stateStoreBenchmarks() {
+    let configuration = Benchmark.Configuration(
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        warmupIterations: 20,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3),
+        maxIterations: 100_000
+    )
+    let library = Prepared { try StoreBench.Library() }
+    let raw = Prepared { try StoreBench.Raw() }
+    for (name, operation) in [("put", 0), ("get", 1), ("range", 2)] {
+        Benchmark(
+            "KVStore/\(name)/library", configuration: configuration,
+            closure: { benchmark in
+                let store = try library.value()
+                switch operation {
+                case 0: try store.put(benchmark.scaledIterations.count)
+                case 1: blackHole(try store.get(benchmark.scaledIterations.count))
+                default: blackHole(try store.range(benchmark.scaledIterations.count))
+                }
+            }, setup: { _ = try library.value() })
+        Benchmark(
+            "KVStore/\(name)/raw", configuration: configuration,
+            closure: { benchmark in
+                let store = try raw.value()
+                switch operation {
+                case 0: try store.put(benchmark.scaledIterations.count)
+                case 1: blackHole(try store.get(benchmark.scaledIterations.count))
+                default: blackHole(try store.range(benchmark.scaledIterations.count))
+                }
+            }, setup: { _ = try raw.value() })
+    }
+
+    for rocksDB in [true, false] {
+        let harness = Prepared { () throws -> CountPerKeyStore in
+            let harness = try CountPerKeyStore(rocksDB: rocksDB)
+            try harness.pipe(CountPerKey.distinctKeys + 1_000)
+            try harness.verify()
+            return harness
+        }
+        Benchmark(
+            "CountPerKeyStore/\(rocksDB ? "rocksDB" : "inMemory")", configuration: configuration,
+            closure: { benchmark in try harness.value().pipe(benchmark.scaledIterations.count) },
+            setup: { _ = try harness.value() })
+    }
+
+    // The CountPerKey topology through the driver on RocksDB with the record cache (and
+    // its changelog captured, drained with the output outside the measurement).
+    let countRocks = Prepared { () throws -> CountPerKey.Harness in
+        let harness = try CountPerKey.Harness(caching: true, store: .rocksDB)
+        try harness.prefill()
+        return harness
+    }
+    Benchmark(
+        "CountPerKey+rocksDB", configuration: configuration,
+        closure: { benchmark in
+            let harness = try countRocks.value()
+            try harness.drain()
+            benchmark.startMeasurement()
+            try harness.pipe(benchmark.scaledIterations.count)
+            benchmark.stopMeasurement()
+        }, setup: { _ = try countRocks.value() })
+
+    // 100 tasks' stores; each iteration writes 1,000 records of 1 KB (10 per store). The
+    // metric is the process's peak resident memory, and RocksDB's own accounting.
+    let memoryConfiguration = Benchmark.Configuration(
+        metrics: [.peakMemoryResident, .custom("RocksDB memory (bytes)", polarity: .prefersSmaller, useScalingFactor: false)],
+        warmupIterations: 0,
+        maxDuration: .seconds(60),
+        maxIterations: 300
+    )
+    for shared in [true, false] {
+        let tasks = Prepared { try ManyTaskStores(shared: shared) }
+        Benchmark(
+            "ManyTaskStores/\(shared ? "shared" : "perStore")", configuration: memoryConfiguration,
+            closure: { benchmark in
+                let tasks = try tasks.value()
+                try tasks.write(1_000)
+                benchmark.measurement(.custom("RocksDB memory (bytes)"), tasks.rocksDBMemory)
+            }, setup: { _ = try tasks.value() })
+    }
 }
 
 /// A value made on first use (in a benchmark's setup hook), so that registering every

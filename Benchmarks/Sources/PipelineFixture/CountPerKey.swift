@@ -44,8 +44,17 @@ public enum CountPerKey {
         /// The next record index (also its timestamp offset), kept across batches.
         public private(set) var next = 0
 
-        public init(caching: Bool) throws {
-            driver = try TopologyTestDriver(CountPerKey.topology(caching: caching), initialWallClockTime: baseTimestamp)
+        /// The changelog of the count's store (RocksDB runs only; drained with the output).
+        public let changelogStore: String?
+
+        /// - Parameter store: the DSL store type (`default.dsl.store`). In-memory by default,
+        ///   so the figures stay comparable with those recorded before RocksDB stores.
+        public init(caching: Bool, store: DSLStoreType = .inMemory) throws {
+            var config = StreamsConfig(applicationID: "test-driver")
+            config.defaultDSLStore = store
+            let topology = try CountPerKey.topology(caching: caching)
+            driver = try TopologyTestDriver(topology, config: config, initialWallClockTime: baseTimestamp)
+            changelogStore = store == .rocksDB ? topology.storeNames.first : nil
             input = driver.inputTopic(inputTopic, key: .string, value: .string)
             output = driver.outputTopic(outputTopic, key: .string, value: .int64)
             keys = makeKeys()
@@ -66,6 +75,7 @@ public enum CountPerKey {
         /// Reads every unread output value; returns how many were read.
         @discardableResult
         public func drain() throws -> Int {
+            if let changelogStore { _ = try driver.readChangelog(forStore: changelogStore) }
             var n = 0
             while !output.isEmpty {
                 _ = try output.readValue()

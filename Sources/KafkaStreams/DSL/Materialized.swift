@@ -20,8 +20,11 @@ public struct Materialized<Key, Value>: Sendable {
     public var logConfig: [String: String] = [:]
     /// How long window stores keep old windows (`nil`: window size + grace).
     public var retention: Duration?
-    /// The bytes store to use (`nil`: in memory until persistent stores exist).
+    /// The bytes store to use (`nil`: a store of ``storeType``).
     public var storeSupplier: KeyValueBytesStoreSupplier?
+    /// The kind of store made when no supplier is given (`nil`: the task's
+    /// `default.dsl.store`, RocksDB unless configured otherwise).
+    public var storeType: DSLStoreType?
 
     /// Creates materialization options.
     public init(_ storeName: String? = nil, key: Serde<Key>? = nil, value: Serde<Value>? = nil) {
@@ -80,6 +83,17 @@ public struct Materialized<Key, Value>: Sendable {
         return copy
     }
 
+    /// The same, with a store of this type (RocksDB or in-memory) unless a supplier is given.
+    ///
+    /// ```swift
+    /// stream.groupByKey().count(Materialized.as("counts").withStoreType(.inMemory))
+    /// ```
+    public func withStoreType(_ type: DSLStoreType) -> Materialized {
+        var copy = self
+        copy.storeType = type
+        return copy
+    }
+
     /// The same, keeping windows for this long.
     public func withRetention(_ retention: Duration) -> Materialized {
         var copy = self
@@ -90,10 +104,32 @@ public struct Materialized<Key, Value>: Sendable {
     /// The builder of the timestamped key-value store this describes, with a store name
     /// chosen already and serdes resolved.
     func storeBuilder(name: String, key: Serde<Key>, value: Serde<Value>) -> StoreBuilder<MeteredKeyValueStore<Key, ValueAndTimestamp<Value>>> {
-        let supplier = storeSupplier ?? Stores.inMemoryKeyValueStore(name)
-        var builder = Stores.timestampedKeyValueStoreBuilder(supplier, key: key, value: value)
+        let supplier = storeSupplier
+        let type = storeType
+        var builder = Stores.keyValueStoreBuilder(
+            { supplier ?? Stores.keyValueStore(name, type: type ?? $0) }, name: name, key: key, value: .valueAndTimestamp(value),
+            timestamped: true)
         builder = loggingEnabled ? builder.withLoggingEnabled(logConfig) : builder.withLoggingDisabled()
         builder = cachingEnabled ? builder.withCachingEnabled() : builder.withCachingDisabled()
         return builder
+    }
+
+    /// The builder of the timestamped window store of a windowed aggregation.
+    func windowStoreBuilder(
+        name: String, retentionMs: Int64, windowSizeMs: Int64, key: Serde<Key>, value: Serde<Value>
+    ) -> StoreBuilder<MeteredWindowStore<Key, ValueAndTimestamp<Value>>> {
+        let type = storeType
+        let builder = Stores.windowStoreBuilder(
+            { Stores.windowStore(name, type: type ?? $0, retention: .milliseconds(retentionMs), windowSize: .milliseconds(windowSizeMs)) },
+            name: name, key: key, value: .valueAndTimestamp(value), timestamped: true)
+        return loggingEnabled ? builder.withLoggingEnabled(logConfig) : builder.withLoggingDisabled()
+    }
+
+    /// The builder of the session store of a session aggregation.
+    func sessionStoreBuilder(name: String, retentionMs: Int64, key: Serde<Key>, value: Serde<Value>) -> StoreBuilder<MeteredSessionStore<Key, Value>> {
+        let type = storeType
+        let builder = Stores.sessionStoreBuilder(
+            { Stores.sessionStore(name, type: type ?? $0, retention: .milliseconds(retentionMs)) }, name: name, key: key, value: value)
+        return loggingEnabled ? builder.withLoggingEnabled(logConfig) : builder.withLoggingDisabled()
     }
 }

@@ -26,6 +26,15 @@ public struct StreamsError: Error, Sendable, CustomStringConvertible {
         public static let invalidConfig = Code("invalidConfig")
         /// An operation was used in a state that does not allow it (e.g. after close).
         public static let illegalState = Code("illegalState")
+        /// A task's state directory is locked by another instance (or another task object
+        /// of this one): the context's `path` names the lock file.
+        public static let stateDirectoryLocked = Code("stateDirectoryLocked")
+        /// A persistent store's files are corrupted or unreadable: wipe the store's
+        /// directory (the context's `path`) and it is restored from its changelog.
+        public static let storeCorrupted = Code("storeCorrupted")
+        /// A state directory or store file could not be created, written or read (disk
+        /// full, permissions, I/O error); the context's `path` names it.
+        public static let stateIO = Code("stateIO")
 
         /// The code's name.
         public var description: String { name }
@@ -45,11 +54,13 @@ public struct StreamsError: Error, Sendable, CustomStringConvertible {
         public var store: String?
         /// The task.
         public var taskId: TaskId?
+        /// The file or directory involved (state directory, store, checkpoint file).
+        public var path: String?
 
         /// Creates a context.
         public init(
             topic: String? = nil, partition: Int32? = nil, offset: Int64? = nil,
-            node: String? = nil, store: String? = nil, taskId: TaskId? = nil
+            node: String? = nil, store: String? = nil, taskId: TaskId? = nil, path: String? = nil
         ) {
             self.topic = topic
             self.partition = partition
@@ -57,6 +68,7 @@ public struct StreamsError: Error, Sendable, CustomStringConvertible {
             self.node = node
             self.store = store
             self.taskId = taskId
+            self.path = path
         }
 
         var rendered: String {
@@ -67,6 +79,7 @@ public struct StreamsError: Error, Sendable, CustomStringConvertible {
             if let topic { parts.append("topic \(topic)") }
             if let partition { parts.append("partition \(partition)") }
             if let offset { parts.append("offset \(offset)") }
+            if let path { parts.append("path \(path)") }
             return parts.joined(separator: ", ")
         }
     }

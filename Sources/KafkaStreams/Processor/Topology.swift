@@ -194,10 +194,28 @@ public struct Topology: Sendable {
 
     /// The changelog topic of a store, unprefixed: `<store>-changelog` (an internal topic),
     /// or the table's source topic when optimization reused it; `nil` if the store does
-    /// not log changes.
+    /// not log changes (logging off, or a global store, whose source topic is its log).
     public func changelogTopic(forStore name: String) -> String? {
-        guard let store = stores[name], store.builder.loggingEnabled else { return nil }
+        // A global store's changelog is its source topic, read by the global thread.
+        guard let store = stores[name], store.builder.loggingEnabled, !globalStores.contains(name) else { return nil }
         return changelogOverrides[name] ?? "\(name)-changelog"
+    }
+
+    /// The changelog topic of a store as it is named at run time:
+    /// `<application.id>-<store>-changelog`, or the reused source topic; `nil` if the store
+    /// does not log changes.
+    public func changelogTopic(forStore name: String, applicationID: String) -> String? {
+        guard let topic = changelogTopic(forStore: name) else { return nil }
+        return changelogOverrides[name] == nil ? "\(applicationID)-\(topic)" : resolve(topic, applicationID: applicationID)
+    }
+
+    /// The topic configs a store's changelog is created with: `cleanup.policy=compact` for
+    /// key-value stores, `compact,delete` and `retention.ms` for window and session stores,
+    /// plus the store's own log configs; `nil` if the store does not log or its changelog
+    /// is a reused source topic.
+    public func changelogTopicConfig(forStore name: String) -> [String: String]? {
+        guard let store = stores[name], store.builder.loggingEnabled, changelogOverrides[name] == nil else { return nil }
+        return store.builder.changelogConfig
     }
 
     /// The description of the topology: sub-topologies, nodes, topics and stores.

@@ -7,6 +7,24 @@ package protocol RecordCollector: AnyObject {
         _ record: Record<Key, Value>, topic: String, keySerde: Serde<Key>, valueSerde: Serde<Value>,
         partitioner: StreamPartitioner<Key, Value>?, node: String
     ) throws
+
+    /// Sends one change of a logged store to its changelog topic partition (the task's
+    /// partition): key bytes, value bytes (`nil`: a tombstone) and the record timestamp.
+    /// - Returns: the record's offset if known at once (the test driver), else `nil` (the
+    ///   runtime learns it from the producer and reports it to the state manager).
+    /// - Throws: ``StreamsError`` if the record cannot be sent.
+    func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) throws -> Int64?
+}
+
+extension RecordCollector {
+    /// Sends the change through ``send(_:topic:keySerde:valueSerde:partitioner:node:)`` to
+    /// the given partition; the offset is not known.
+    package func sendChangelog(topic: String, partition: Int32, key: [UInt8], value: ArraySlice<UInt8>?, timestamp: Int64) throws -> Int64? {
+        try send(
+            Record(key: key, value: value.map { Array($0) }, timestamp: timestamp), topic: topic, keySerde: .bytes,
+            valueSerde: .optional(.bytes), partitioner: StreamPartitioner { _, _, _, _ in partition }, node: topic)
+        return nil
+    }
 }
 
 /// One input partition of a task: the source node that reads it and its partition time.

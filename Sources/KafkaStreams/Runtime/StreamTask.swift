@@ -23,6 +23,11 @@ package final class StreamTask {
 
     /// The largest record timestamp processed, or -1 before the first.
     package internal(set) var streamTime: Int64 = -1
+    /// The timestamp of the record being processed (or of the punctuation firing): what
+    /// change-logging stores give changelog records of values without a timestamp.
+    package internal(set) var currentRecordTimestamp: Int64 = -1
+    /// The task's state manager, once initialized with one.
+    package private(set) var stateManager: ProcessorStateManager?
     /// The position of the record being processed; `nil` between records and in punctuations.
     package internal(set) var recordMetadata: RecordMetadata?
     /// Set by `ProcessorContext.commit()`; cleared by whoever commits.
@@ -90,7 +95,7 @@ package final class StreamTask {
         let nodeNames = Set(nodes.map(\.name))
         for (name, store) in topology.stores
         where !store.processors.isDisjoint(with: nodeNames) || topology.globalStores.contains(name) {
-            stores[name] = store.builder.make()
+            stores[name] = store.builder.make(config.defaultDSLStore)
         }
         let position = Dictionary(
             topology.instantiationOrder.reversed().enumerated().map { (topology.nodes[$0.element].name, $0.offset) },
@@ -102,15 +107,26 @@ package final class StreamTask {
         }
     }
 
-    /// Opens the stores, then initializes processors (children before parents).
+    /// Registers the stores with the state manager (their changelog partitions), opens
+    /// them, then initializes processors (children before parents). Without a state
+    /// manager, stores are not logged and persistent stores cannot open.
     /// - Throws: ``StreamsError`` if a store cannot open or a processor fails to initialize.
-    package func initialize(stateDirectory: String? = nil) throws {
+    package func initialize(stateManager: ProcessorStateManager? = nil) throws {
         guard !initialized else { return }
         initialized = true
-        var storeContext = StateStoreContext(applicationID: applicationID, taskId: id, stateDirectory: stateDirectory)
+        self.stateManager = stateManager
+        stateManager?.currentTimestamp = { [unowned self] in currentRecordTimestamp }
+        var storeContext = StateStoreContext(applicationID: applicationID, taskId: id, stateDirectory: stateManager?.taskDirectory)
         storeContext.recordCache = recordCache
+        storeContext.stateManager = stateManager
+        storeContext.rocksDB = stateManager?.rocksDB
         for name in stores.keys.sorted() {
             guard let store = stores[name] else { continue }
+            if let stateManager {
+                stateManager.register(
+                    store, changelogTopic: topology.changelogTopic(forStore: name, applicationID: applicationID),
+                    logged: topology.changelogTopicConfig(forStore: name) != nil)
+            }
             do { try store.initialize(context: storeContext) } catch {
                 throw StreamsError(.stateStore, "could not open store \(name)", context: errorContext(store: name), cause: error)
             }
@@ -146,6 +162,7 @@ package final class StreamTask {
 
     /// Called by a source once the record's timestamp is known, before it is forwarded.
     func recordTaken(_ input: PartitionInput, offset: Int64, timestamp: Int64) {
+        currentRecordTimestamp = timestamp
         if timestamp > input.partitionTime { input.partitionTime = timestamp }
         if timestamp > streamTime { streamTime = timestamp }
     }
@@ -170,6 +187,7 @@ package final class StreamTask {
     private func punctuate(_ queue: PunctuationQueue, now: Int64, type: PunctuationType) throws -> Bool {
         try queue.fire(now: now) { schedule in
             recordMetadata = nil
+            currentRecordTimestamp = now
             do { try schedule.punctuator(now) } catch {
                 throw wrap(error, node: schedule.node, phase: "punctuate (\(type))")
             }
@@ -199,16 +217,31 @@ package final class StreamTask {
         }
     }
 
-    /// Closes processors, then stores. Errors are logged, not thrown, so every part closes.
-    package func close() {
+    /// Flushes the stores and writes the checkpoint (syncing persistent stores first):
+    /// the state part of a commit. Without a state manager, only flushes.
+    /// - Throws: ``StreamsError`` if a store cannot flush or sync, or the file cannot be written.
+    package func commitState() throws {
+        try flush()
+        try stateManager?.checkpoint()
+    }
+
+    /// Closes processors, then stores, then releases the state directory. A clean close
+    /// flushes and checkpoints first, so a restart restores only what follows; a dirty
+    /// one (after a failure) leaves the last checkpoint. Errors are logged, not thrown, so
+    /// every part closes.
+    package func close(clean: Bool = true) {
         guard !closed else { return }
         closed = true
         for node in nodes.reversed() {
             do { try node.close() } catch { logger.error("closing \(node.name) failed: \(error)") }
         }
+        if clean && initialized {
+            do { try commitState() } catch { logger.error("checkpointing task \(id) on close failed: \(error)") }
+        }
         for (name, store) in stores {
             do { try store.close() } catch { logger.error("closing store \(name) failed: \(error)") }
         }
+        stateManager?.releaseLock()
     }
 
     /// The run-time name of a topic of this task's topology (internal topics prefixed).

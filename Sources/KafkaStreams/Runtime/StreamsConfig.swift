@@ -45,6 +45,23 @@ public struct StreamsConfig: Sendable {
     public var numStandbyReplicas: Int = 0
     /// `max.task.idle.ms`.
     public var maxTaskIdle: Duration = .zero
+    /// `default.dsl.store`: the store type of DSL operators whose ``Materialized`` names
+    /// no supplier. RocksDB by default, as in Kafka Streams.
+    public var defaultDSLStore: DSLStoreType = .rocksDB
+    /// `rocksdb.total.memory` (bytes): the bound on the block cache plus memtables shared by
+    /// every RocksDB store of this instance (default 64 MiB). See docs/state.md.
+    public var rocksDBTotalMemory: Int = 64 * 1024 * 1024
+    /// `rocksdb.memtable.ratio`: the part of ``rocksDBTotalMemory`` given to memtables
+    /// (default 0.25); the rest is block cache.
+    public var rocksDBMemtableRatio: Double = 0.25
+    /// `rocksdb.compression`: `lz4` (default), `zstd`, `snappy` or `none`.
+    public var rocksDBCompression: RocksDBOptions.Compression = .lz4
+    /// `rocksdb.config.setter` as a closure: adjusts one store's options before it opens.
+    public var rocksDBConfigSetter: RocksDBConfigSetter?
+    /// `state.cleanup.delay.ms`: how long a task directory this instance no longer owns is
+    /// kept before ``StateDirectory/cleanRemovedTasks(cleanupDelay:ownedTasks:now:)`` deletes it
+    /// (default 10 minutes).
+    public var stateCleanupDelay: Duration = .seconds(600)
     /// Every property given by name, including those this library does not interpret.
     public var properties: [String: String] = [:]
 
@@ -94,7 +111,35 @@ public struct StreamsConfig: Sendable {
         if let v = try int("statestore.cache.max.bytes") ?? int("cache.max.bytes.buffering") { cacheMaxBytes = v }
         if let v = try int("num.standby.replicas") { numStandbyReplicas = v }
         if let v = try int("max.task.idle.ms") { maxTaskIdle = .milliseconds(v) }
+        if let v = properties["default.dsl.store"] {
+            guard let type = DSLStoreType(rawValue: v.lowercased()) else {
+                throw StreamsError(.invalidConfig, "default.dsl.store must be rocksDB or in_memory, got \"\(v)\"")
+            }
+            defaultDSLStore = type
+        }
+        if let v = try int("rocksdb.total.memory") { rocksDBTotalMemory = v }
+        if let v = properties["rocksdb.memtable.ratio"] {
+            guard let ratio = Double(v), ratio > 0, ratio < 1 else {
+                throw StreamsError(.invalidConfig, "rocksdb.memtable.ratio must be a number between 0 and 1, got \"\(v)\"")
+            }
+            rocksDBMemtableRatio = ratio
+        }
+        if let v = properties["rocksdb.compression"] {
+            guard let compression = RocksDBOptions.Compression(named: v) else {
+                throw StreamsError(.invalidConfig, "rocksdb.compression must be lz4, zstd, snappy or none, got \"\(v)\"")
+            }
+            rocksDBCompression = compression
+        }
+        if let v = try int("state.cleanup.delay.ms") { stateCleanupDelay = .milliseconds(v) }
     }
+}
+
+/// The kind of store DSL operators create by default (`default.dsl.store`).
+public enum DSLStoreType: String, Sendable {
+    /// Persistent RocksDB stores under `state.dir` (Kafka Streams' default).
+    case rocksDB = "rocksdb"
+    /// In-memory stores, rebuilt from their changelogs after a restart.
+    case inMemory = "in_memory"
 }
 
 extension String {

@@ -6,7 +6,9 @@ import NIOCore
 /// This is the outermost layer of every key-value store a ``StoreBuilder`` builds (Kafka's
 /// `MeteredKeyValueStore`); later layers (caching, change-logging) sit between it and the
 /// bytes store. Serialization failures are raised as ``StreamsError`` naming the store.
-public final class MeteredKeyValueStore<Key, Value>: KeyValueStore {
+public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedStateStore {
+    package var wrappedStore: any StateStore { inner }
+
     /// The bytes store underneath.
     public let inner: any KeyValueStore<[UInt8], [UInt8]>
     /// The key serde.
@@ -14,6 +16,11 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore {
     /// The value serde.
     public let valueSerde: Serde<Value>
     private var scratch = ByteBuffer()
+    /// The bytes of the last key serialized: a `put` after a `get` of the same key (what
+    /// every aggregation does) reuses them instead of allocating again.
+    private var lastKey: [UInt8] = []
+    /// A buffer values are decoded from, reused instead of one allocation per read.
+    private var readBuffer = ByteBuffer()
 
     /// Wraps a bytes store.
     public init(inner: any KeyValueStore<[UInt8], [UInt8]>, keySerde: Serde<Key>, valueSerde: Serde<Value>) {
@@ -44,7 +51,9 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore {
         } catch {
             throw StreamsError(.serialization, "could not serialize a key for store \(name)", context: .init(store: name), cause: error)
         }
-        return Array(scratch.readableBytesView)
+        let view = scratch.readableBytesView
+        if !view.elementsEqual(lastKey) { lastKey = Array(view) }
+        return lastKey
     }
 
     func valueBytes(_ value: Value?) throws -> [UInt8]? {
@@ -60,7 +69,9 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore {
 
     func decodeValue(_ bytes: [UInt8]?) throws -> Value? {
         guard let bytes else { return nil }
-        do { return try valueSerde.deserialize(bytes) } catch {
+        readBuffer.clear()
+        readBuffer.writeBytes(bytes)
+        do { return try valueSerde.deserialize(readBuffer) } catch {
             throw StreamsError(.deserialization, "could not read a value of store \(name)", context: .init(store: name), cause: error)
         }
     }

@@ -1,6 +1,8 @@
 /// The typed face of a window store: serializes keys and values and delegates to a bytes
 /// window store.
-public final class MeteredWindowStore<Key, Value>: WindowStore {
+public final class MeteredWindowStore<Key, Value>: WindowStore, WrappedStateStore {
+    package var wrappedStore: any StateStore { inner }
+
     /// The bytes store underneath.
     public let inner: any WindowStore<[UInt8], [UInt8]>
     let serdes: StoreSerdes<Key, Value>
@@ -56,7 +58,9 @@ public final class MeteredWindowStore<Key, Value>: WindowStore {
 }
 
 /// The typed face of a session store.
-public final class MeteredSessionStore<Key, Value>: SessionStore {
+public final class MeteredSessionStore<Key, Value>: SessionStore, WrappedStateStore {
+    package var wrappedStore: any StateStore { inner }
+
     /// The bytes store underneath.
     public let inner: any SessionStore<[UInt8], [UInt8]>
     let serdes: StoreSerdes<Key, Value>

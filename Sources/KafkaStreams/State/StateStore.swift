@@ -31,12 +31,28 @@ public struct StateStoreContext {
 
     /// The record cache shared by the caching stores of the task's thread, if any.
     var recordCache: RecordCache?
+    /// The task's state manager (changelogs, state directory), if the store runs in a task.
+    package var stateManager: ProcessorStateManager?
+    /// The RocksDB resources to open persistent stores with (default: the state
+    /// manager's, else ``RocksDBSharedResources/shared``).
+    public var rocksDB: RocksDBSharedResources?
 
     /// Creates a store context.
-    public init(applicationID: String, taskId: TaskId, stateDirectory: String? = nil) {
+    /// - Parameters:
+    ///   - stateDirectory: the task's directory; persistent stores open in
+    ///     `<stateDirectory>/rocksdb/<store>`.
+    ///   - cacheMaxBytes: a record cache budget for caching stores used outside a task
+    ///     (`nil`: none, caching stores write through).
+    ///   - rocksDB: the RocksDB resources (`nil`: ``RocksDBSharedResources/shared``).
+    public init(
+        applicationID: String, taskId: TaskId, stateDirectory: String? = nil, cacheMaxBytes: Int? = nil,
+        rocksDB: RocksDBSharedResources? = nil
+    ) {
         self.applicationID = applicationID
         self.taskId = taskId
         self.stateDirectory = stateDirectory
+        self.recordCache = cacheMaxBytes.map { RecordCache(maxBytes: $0) }
+        self.rocksDB = rocksDB
     }
 }
 

@@ -7,7 +7,9 @@ public typealias TimestampedKeyValueStore<Key, Value> = KeyValueStore<Key, Value
 /// A timestamped store seen as a plain key-value store (values without timestamps), as
 /// Kafka Streams' interactive queries and test driver show it. Writes through it store
 /// the value with timestamp -1 (no timestamp).
-public final class PlainValueView<Key, Value>: KeyValueStore {
+public final class PlainValueView<Key, Value>: KeyValueStore, WrappedStateStore {
+    package var wrappedStore: any StateStore { inner }
+
     let inner: any KeyValueStore<Key, ValueAndTimestamp<Value>>
 
     /// Wraps a timestamped store.

@@ -142,10 +142,9 @@ public struct TimeWindowedCogroupedKStream<Key, Aggregate> {
             named: named, materialized, initializer: initializer, target: .timeWindows(windows), graceMs: windows.graceMs,
             keySerdeFor: { .windowed($0, size: .milliseconds(windows.sizeMs)) },
             store: { name, k, v in
-                Stores.windowStoreBuilder(
-                    Stores.inMemoryWindowStore(name, retention: .milliseconds(retention), windowSize: .milliseconds(windows.sizeMs)),
-                    key: k, value: .valueAndTimestamp(v)
-                ).withLoggingEnabled(materialized.logConfig).erased
+                materialized.windowStoreBuilder(
+                    name: name, retentionMs: retention, windowSizeMs: windows.sizeMs, key: k, value: v
+                ).erased
             })
     }
 }
@@ -169,8 +168,7 @@ public struct SessionWindowedCogroupedKStream<Key, Aggregate> {
             named: named, materialized, initializer: initializer, target: .sessions(windows, merger: merger), graceMs: windows.graceMs,
             keySerdeFor: { .sessionWindowed($0) },
             store: { name, k, v in
-                Stores.sessionStoreBuilder(Stores.inMemorySessionStore(name, retention: .milliseconds(retention)), key: k, value: v)
-                    .withLoggingEnabled(materialized.logConfig).erased
+                materialized.sessionStoreBuilder(name: name, retentionMs: retention, key: k, value: v).erased
             })
     }
 }

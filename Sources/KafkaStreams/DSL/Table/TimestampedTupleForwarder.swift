@@ -18,6 +18,7 @@ final class TimestampedTupleForwarder<Key, Value> {
         let caching = store.inner as? CachingKeyValueStore
         self.caching = caching
         guard let caching, caching.cache.map({ $0.maxBytes > 0 }) ?? false else { return }
+        caching.readsOldValues = sendOldValues
         caching.flushListener = { [context] flushed in
             let key = try store.decodeKey(flushed.key)
             let new = try flushed.newValue.map { try store.valueSerde.deserialize($0).value }

@@ -179,10 +179,9 @@ public struct SlidingWindowedKStream<Key, Value> {
         let retention = max(materialized.retention.map(\.milliseconds) ?? 0, 2 * windows.differenceMs + windows.graceMs + 2)
         builder.addStore(named: storeName, owner: name) {
             let (k, v) = try KStream<Key, A>.requireSerdes(keySerde, aggregateSerde, node: name, purpose: "store \(storeName)")
-            return Stores.windowStoreBuilder(
-                Stores.inMemoryWindowStore(storeName, retention: .milliseconds(retention), windowSize: .milliseconds(windows.differenceMs)),
-                key: k, value: .valueAndTimestamp(v)
-            ).withLoggingEnabled(materialized.logConfig).erased
+            return materialized.windowStoreBuilder(
+                name: storeName, retentionMs: retention, windowSizeMs: windows.differenceMs, key: k, value: v
+            ).erased
         }
         let group = grouped
         builder.add(name, parents: [grouped.stream.name]) { topology in

@@ -41,10 +41,9 @@ public struct TimeWindowedKStream<Key, Value> {
         let retention = max(materialized.retention.map(\.milliseconds) ?? 0, windows.defaultRetentionMs + 1)
         builder.addStore(named: storeName, owner: name) {
             let (k, v) = try KStream<Key, A>.requireSerdes(keySerde, aggregateSerde, node: name, purpose: "store \(storeName)")
-            return Stores.windowStoreBuilder(
-                Stores.inMemoryWindowStore(storeName, retention: .milliseconds(retention), windowSize: .milliseconds(windows.sizeMs)),
-                key: k, value: .valueAndTimestamp(v)
-            ).withLoggingEnabled(materialized.logConfig).erased
+            return materialized.windowStoreBuilder(
+                name: storeName, retentionMs: retention, windowSizeMs: windows.sizeMs, key: k, value: v
+            ).erased
         }
         let group = grouped
         let emit = self.emit
@@ -119,8 +118,7 @@ public struct SessionWindowedKStream<Key, Value> {
         let retention = max(materialized.retention.map(\.milliseconds) ?? 0, windows.gapMs + windows.graceMs + 1)
         builder.addStore(named: storeName, owner: name) {
             let (k, v) = try KStream<Key, A>.requireSerdes(keySerde, aggregateSerde, node: name, purpose: "store \(storeName)")
-            return Stores.sessionStoreBuilder(Stores.inMemorySessionStore(storeName, retention: .milliseconds(retention)), key: k, value: v)
-                .withLoggingEnabled(materialized.logConfig).erased
+            return materialized.sessionStoreBuilder(name: storeName, retentionMs: retention, key: k, value: v).erased
         }
         let group = grouped
         let emit = self.emit

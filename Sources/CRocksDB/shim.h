@@ -1,0 +1,4 @@
+#ifndef C_ROCKSDB_SHIM_H
+#define C_ROCKSDB_SHIM_H
+#include <rocksdb/c.h>
+#endif
