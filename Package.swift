@@ -63,7 +63,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ProtocolFuzzer",
-            dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["KafkaProtocol", "KafkaBroker", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "KafkaProtocolTests",

@@ -1,12 +1,15 @@
+import KafkaBroker
 import KafkaProtocol
 import NIOCore
 
-/// Feeds arbitrary bytes to the client-side decoders: every response message (at a version
-/// chosen by the input), response headers, record sets (batches, legacy message sets,
-/// compressed payloads) and their records. Decoding may fail with an error; it must never
-/// crash, hang or allocate without bound.
+/// Feeds arbitrary bytes to the decoders: on the client side every response message (at a
+/// version chosen by the input), response headers, record sets (batches, legacy message
+/// sets, compressed payloads) and their records; on the broker side whole request frames
+/// (``BrokerRequestDecoder``: header, API and version checks, every request body).
+/// Decoding may fail with an error; it must never crash, hang or allocate without bound.
 ///
-/// Input layout: byte 0 chooses the decoder, byte 1 the version, the rest is the payload.
+/// Input layout: byte 0 chooses the decoder (0xF0 and above: a broker request frame), byte
+/// 1 the version, the rest is the payload.
 enum ProtocolFuzzer {
     static let responses: [any KafkaVersioned.Type] = [
         ResponseHeader.self, ApiVersionsResponse.self, MetadataResponse.self, ProduceResponse.self, FetchResponse.self,
@@ -26,6 +29,9 @@ enum ProtocolFuzzer {
         guard input.count >= 2 else { return 0 }
         let selector = Int(input[0])
         var payload = ByteBuffer(bytes: input[2...])
+        if selector >= 0xF0 {
+            return (try? BrokerRequestDecoder.decode(frame: payload)) == nil ? 0 : 1
+        }
         if selector < responses.count {
             let type = responses[selector]
             let range = type.versions
