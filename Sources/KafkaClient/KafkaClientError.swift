@@ -25,6 +25,15 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
         public static let metadata = Code("metadata")
         /// A record was not accepted (too large, buffer full past the timeout).
         public static let recordRejected = Code("recordRejected")
+        /// Fetched records failed their CRC check or could not be decoded
+        /// (``KafkaClientError/topicPartition`` and ``KafkaClientError/offset`` say where).
+        public static let corruptRecord = Code("corruptRecord")
+        /// An operation was called in a state that does not allow it (a transaction
+        /// method out of order, a consumer method before `assign`/`subscribe`, ...).
+        public static let illegalState = Code("illegalState")
+        /// The group membership was lost or fenced (a rebalance completed without this
+        /// member); offsets of the old assignment cannot be committed.
+        public static let rebalance = Code("rebalance")
 
         /// The name.
         public var description: String { name }
@@ -38,6 +47,10 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
     public var broker: String?
     /// The underlying error.
     public var cause: (any Error)?
+    /// The partition involved, if any (`corruptRecord`).
+    public var topicPartition: TopicPartition?
+    /// The offset involved, if any (`corruptRecord`: the first offset of the bad batch).
+    public var offset: Int64?
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, broker: String? = nil, cause: (any Error)? = nil) {
@@ -50,6 +63,9 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
     /// `KafkaClientError.<code>: <message> (broker b) caused by: <cause>`.
     public var description: String {
         var text = "KafkaClientError.\(code): \(message)"
+        if let topicPartition {
+            text += " (\(topicPartition)\(offset.map { " at offset \($0)" } ?? ""))"
+        }
         if let broker { text += " (broker \(broker))" }
         if let cause { text += " caused by: \(cause)" }
         return text

@@ -1,0 +1,184 @@
+import Foundation
+import KafkaClient
+import KafkaProtocol
+import NIOCore
+import Synchronization
+import Testing
+
+/// Consumer groups against librdkafka's 3-broker mock cluster: members splitting
+/// partitions, rebalancing as members join and leave, every record consumed once when
+/// offsets are committed on revocation; injected group errors; a coordinator that moves;
+/// a librdkafka member in the same group.
+@Suite(.serialized) struct ConsumerGroupMockClusterTests {
+    /// A group member that processes records and commits them before its partitions go.
+    final class Member: Sendable {
+        let consumer: KafkaConsumer
+        let seen = LockedList()
+        let events = LockedList()
+
+        init(_ bootstrap: String, group: String, topic: String, configure: (inout ConsumerConfig) -> Void = { _ in })
+            async throws
+        {
+            consumer = try KafkaConsumer(config: consumerConfig(bootstrap, group: group, configure))
+            let consumer = self.consumer
+            let events = self.events
+            try await consumer.subscribe(
+                topics: [topic],
+                listener: RebalanceListener(
+                    onAssigned: { partitions in events.append("assigned \(partitions.map(\.partition).sorted())") },
+                    onRevoked: { partitions in
+                        events.append("revoked \(partitions.map(\.partition).sorted())")
+                        try await consumer.commitSync()
+                    },
+                    onLost: { partitions in events.append("lost \(partitions.map(\.partition).sorted())") }))
+        }
+
+        /// Polls for `duration`, committing after each batch.
+        func run(for duration: Duration) async throws {
+            let end = ContinuousClock.now + duration
+            while ContinuousClock.now < end {
+                let records = try await consumer.poll(timeout: .milliseconds(100))
+                seen.append(contentsOf: records.map { String(buffer: $0.value!) })
+                if !records.isEmpty { try await consumer.commitSync() }
+            }
+        }
+
+        var assignment: Set<Int32> { get async { Set(await consumer.assignment.map(\.partition)) } }
+    }
+
+    func values(_ partitions: Int32, _ range: Range<Int>) -> [String] {
+        (0..<partitions).flatMap { p in range.map { "p\(p)-\($0)" } }
+    }
+
+    func produceAll(_ mock: MockCluster, _ topic: String, partitions: Int32, _ range: Range<Int>) async throws {
+        for p in 0..<partitions {
+            try await produce(mock.addresses, topic: topic, partition: p, values: range.map { "p\(p)-\($0)" })
+        }
+    }
+
+    @Test(arguments: ["range", "roundrobin", "cooperative-sticky"])
+    func membersSplitPartitionsAndRebalanceExactlyOnce(strategy: String) async throws {
+        let mock = try MockCluster(brokers: 3)
+        defer { mock.stop() }
+        try mock.command("group-rebalance-delay 0")
+        try mock.command("create-topic events 6 3")
+        try await produceAll(mock, "events", partitions: 6, 0..<20)
+        let configure: (inout ConsumerConfig) -> Void = {
+            $0.assignors = [ConsumerConfig.assignorForTests(strategy)]
+        }
+        let a = try await Member(mock.addresses, group: "g", topic: "events", configure: configure)
+        let b = try await Member(mock.addresses, group: "g", topic: "events", configure: configure)
+        // Two members: three partitions each, once both are in.
+        async let runA: Void = a.run(for: .seconds(6))
+        async let runB: Void = b.run(for: .seconds(6))
+        _ = try await (runA, runB)
+        let (assignedA, assignedB) = (await a.assignment, await b.assignment)
+        #expect(assignedA.count == 3 && assignedB.count == 3 && assignedA.isDisjoint(with: assignedB))
+
+        // A third joins and more records arrive: a three-way split.
+        let c = try await Member(mock.addresses, group: "g", topic: "events", configure: configure)
+        try await produceAll(mock, "events", partitions: 6, 20..<30)
+        async let runA2: Void = a.run(for: .seconds(6))
+        async let runB2: Void = b.run(for: .seconds(6))
+        async let runC: Void = c.run(for: .seconds(6))
+        _ = try await (runA2, runB2, runC)
+        let split = [await a.assignment, await b.assignment, await c.assignment]
+        #expect(split.map(\.count) == [2, 2, 2])
+        #expect(split[0].union(split[1]).union(split[2]).count == 6)
+
+        // One leaves: the other two take its partitions.
+        await c.consumer.close()
+        try await produceAll(mock, "events", partitions: 6, 30..<40)
+        async let runA3: Void = a.run(for: .seconds(6))
+        async let runB3: Void = b.run(for: .seconds(6))
+        _ = try await (runA3, runB3)
+        #expect((await a.assignment).union(await b.assignment).count == 6)
+        await a.consumer.close()
+        await b.consumer.close()
+
+        let consumed = a.seen.values + b.seen.values + c.seen.values
+        #expect(consumed.count == 240, "every record once: \(consumed.count) consumed")
+        #expect(Set(consumed) == Set(values(6, 0..<40)))
+        if strategy == "cooperative-sticky" {
+            // Incremental: a member never gave up all its partitions at once when others joined.
+            let revocations = a.events.values.filter { $0.hasPrefix("revoked") }
+            #expect(!revocations.contains("revoked [\(assignedA.sorted().map(String.init).joined(separator: ", "))]") || assignedA.isEmpty)
+        }
+    }
+
+    @Test func injectedGroupErrorsAndACoordinatorMoveAreSurvived() async throws {
+        let mock = try MockCluster(brokers: 3)
+        defer { mock.stop() }
+        try mock.command("group-rebalance-delay 0")
+        try mock.command("create-topic events 4 3")
+        try mock.command("coordinator group g2 1")
+        try await produceAll(mock, "events", partitions: 4, 0..<10)
+        try mock.command("push-errors FindCoordinator COORDINATOR_NOT_AVAILABLE")
+        try mock.command("push-errors JoinGroup COORDINATOR_LOAD_IN_PROGRESS NOT_COORDINATOR")
+        try mock.command("push-errors SyncGroup REBALANCE_IN_PROGRESS")
+        let a = try await Member(mock.addresses, group: "g2", topic: "events")
+        try await a.run(for: .seconds(5))
+        #expect(await a.assignment.count == 4)
+        #expect(a.seen.values.count == 40)
+
+        // Heartbeat errors: a rebalance (rejoin, same partitions) and a fenced generation
+        // (partitions lost, then rejoined).
+        try mock.command("push-errors Heartbeat REBALANCE_IN_PROGRESS")
+        try await a.run(for: .seconds(2))
+        try mock.command("push-errors Heartbeat ILLEGAL_GENERATION")
+        try await a.run(for: .seconds(3))
+        let events = a.events.values
+        #expect(events.contains("lost [0, 1, 2, 3]"), "\(events)")
+        #expect(events.last == "assigned [0, 1, 2, 3]", "\(events)")
+
+        // The coordinator moves to another broker, and commits fail once with NOT_COORDINATOR.
+        try mock.command("coordinator group g2 3")
+        try mock.command("push-errors OffsetCommit NOT_COORDINATOR")
+        try await produceAll(mock, "events", partitions: 4, 10..<15)
+        try await a.run(for: .seconds(4))
+        #expect(a.seen.values.count == 60)
+        let committed = try await a.consumer.committed(Set((0..<4).map { TopicPartition("events", Int32($0)) }))
+        #expect(committed.values.map(\.offset).sorted() == [15, 15, 15, 15])
+        await a.consumer.close()
+    }
+
+    @Test func swiftAndLibrdkafkaMembersShareAGroup() async throws {
+        let mock = try MockCluster(brokers: 3)
+        defer { mock.stop() }
+        try mock.command("group-rebalance-delay 0")
+        try mock.command("create-topic shared 4 3")
+        try await produceAll(mock, "shared", partitions: 4, 0..<25)
+        let swift = try await Member(mock.addresses, group: "mixed", topic: "shared")
+        let rdkafka = try RdkafkaGroupMember(bootstrap: mock.addresses, topic: "shared", group: "mixed", idle: 8, timeout: 40)
+        try await swift.run(for: .seconds(12))
+        let events = rdkafka.finish()
+        let theirs = events.filter { $0["event"] as? String == "record" }.compactMap { $0["value"] as? String }
+        let assignments = events.filter { $0["event"] as? String == "assigned" }.compactMap { $0["partitions"] as? [Int] }
+        try await swift.run(for: .seconds(3))  // takes back what librdkafka had after it left
+        await swift.consumer.close()
+        let ours = swift.seen.values
+        #expect(assignments.contains { $0.count == 2 }, "librdkafka was assigned \(assignments)")
+        #expect(!theirs.isEmpty && !ours.isEmpty)
+        #expect(Set(ours).isDisjoint(with: theirs))
+        #expect(Set(ours + theirs) == Set(values(4, 0..<25)) && ours.count + theirs.count == 100)
+    }
+}
+
+/// A list shared between tasks.
+final class LockedList: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ item: String) { storage.withLock { $0.append(item) } }
+    func append(contentsOf items: [String]) { storage.withLock { $0 += items } }
+    var values: [String] { storage.withLock { $0 } }
+}
+
+extension ConsumerConfig {
+    /// The assignor for a `partition.assignment.strategy` name.
+    static func assignorForTests(_ name: String) -> any PartitionAssignor {
+        switch name {
+        case "roundrobin": RoundRobinAssignor()
+        case "cooperative-sticky": CooperativeStickyAssignor()
+        default: RangeAssignor()
+        }
+    }
+}
