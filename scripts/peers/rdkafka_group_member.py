@@ -8,8 +8,8 @@ Joins --group, subscribes to --topic, and prints one JSON line per event:
   {"event": "record", "partition": 0, "offset": 5, "value": "..."}   (utf-8 value)
 
 It commits each record's offset synchronously after printing it. It stops after
---max-records records, or when --idle seconds pass with no record after at least
-one assignment, or after --timeout seconds; then it closes (leaving the group).
+--max-records records, or when --idle seconds pass with no record (and no new
+assignment), or after --timeout seconds; then it closes (leaving the group).
 """
 
 from __future__ import annotations
@@ -44,16 +44,17 @@ def main() -> int:
         "enable.auto.commit": False,
         "auto.offset.reset": "earliest",
         "isolation.level": args.isolation_level,
-        "session.timeout.ms": 10000,
+        "session.timeout.ms": 6000,
         "heartbeat.interval.ms": 500,
         "fetch.wait.max.ms": 100,
         "log_level": 3,
     })
 
-    assigned = {"seen": False}
+    assigned = {"seen": False, "at": time.monotonic()}
 
     def on_assign(c, partitions):
         assigned["seen"] = True
+        assigned["at"] = time.monotonic()
         emit({"event": "assigned", "partitions": sorted(p.partition for p in partitions)})
         if args.strategy == "cooperative-sticky":
             c.incremental_assign(partitions)
@@ -74,7 +75,7 @@ def main() -> int:
     while count < args.max_records and time.monotonic() - start < args.timeout:
         msg = consumer.poll(0.2)
         if msg is None:
-            if assigned["seen"] and time.monotonic() - last > args.idle:
+            if assigned["seen"] and time.monotonic() - max(last, assigned["at"]) > args.idle:
                 break
             continue
         if msg.error():

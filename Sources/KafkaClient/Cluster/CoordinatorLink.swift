@@ -142,12 +142,15 @@ actor CoordinatorLink {
                     throw KafkaError(code, broker: connection.address.description, api: api)
                 }
                 return (response, version)
-            } catch let error as KafkaClientError where error.code == .closed || error.code == .unsupportedVersion {
+            } catch let error as KafkaClientError
+                where error.code == .closed || error.code == .unsupportedVersion || error.code == .protocolViolation
+            {
                 throw error
             } catch let error as KafkaError where !error.isRetriable && !Self.isCoordinatorError(error.code) {
                 throw error
             } catch {
                 lastError = error
+                cluster.logger.debug("\(api) to the coordinator of \(key) failed: \(error)")
                 if !(error is KafkaError) { await invalidate() }
                 await cluster.invalidateMetadata()
             }

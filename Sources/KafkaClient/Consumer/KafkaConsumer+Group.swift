@@ -153,10 +153,11 @@ extension KafkaConsumer {
         let syncMember = join.memberId
         let (sync, _) = try await coordinator.send(
             api: "SyncGroup", deadline: deadline,
-            build: { version -> SyncGroupRequest in
-                SyncGroupRequest(
-                    groupId: groupID, generationId: syncGeneration, memberId: syncMember,
-                    groupInstanceId: version >= 3 ? instance : nil, assignments: leaderAssignments)
+            build: { version -> SyncGroupExchange in
+                SyncGroupExchange(
+                    SyncGroupRequest(
+                        groupId: groupID, generationId: syncGeneration, memberId: syncMember,
+                        groupInstanceId: version >= 3 ? instance : nil, assignments: leaderAssignments))
             },
             coordinatorError: { response, _ in KafkaErrorCode(code: response.errorCode) })
         let syncCode = KafkaErrorCode(code: sync.errorCode)

@@ -14,7 +14,7 @@ func consumerConfig(_ bootstrap: String, group: String? = nil, _ configure: (ino
     config.autoOffsetReset = .earliest
     config.enableAutoCommit = false
     config.fetchMaxWait = .milliseconds(100)
-    config.sessionTimeout = .seconds(10)
+    config.sessionTimeout = .seconds(6)
     config.heartbeatInterval = .milliseconds(300)
     config.defaultApiTimeout = .seconds(30)
     configure(&config)
