@@ -338,6 +338,7 @@ public actor KafkaProducer {
         if let senderTask { await senderTask.value }
         if !closed {
             closed = true
+            await transaction?.coordinator.close()
             if ownsCluster { await cluster.close() }
         }
     }

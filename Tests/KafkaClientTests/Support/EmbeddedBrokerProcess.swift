@@ -32,8 +32,12 @@ final class EmbeddedBrokerProcess: @unchecked Sendable {  // immutable after ini
         bootstrap = String(decoding: line.prefix { $0 != 0x0A }, as: UTF8.self)
     }
 
+    /// Stops the broker: SIGTERM, then SIGKILL if it has not exited within 5 s.
     func stop() {
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
