@@ -21,10 +21,12 @@ extension KafkaConsumer {
                 for plan in plans {
                     group.addTask { await self.runFetch(plan) }
                 }
-                if let wake {
+                if let wake, fetcherTimer.map({ wake < $0 }) ?? true {
+                    // One timer at a time: a later wake-up is covered by the earlier one.
+                    fetcherTimer = wake
                     group.addTask {
                         try? await Task.sleep(until: wake, clock: .continuous)
-                        await self.wakeFetcher()
+                        await self.fetcherTimerFired(wake)
                     }
                 }
                 await waitForFetcherWork()
@@ -40,6 +42,11 @@ extension KafkaConsumer {
         } else {
             fetcherWakePending = true
         }
+    }
+
+    private func fetcherTimerFired(_ instant: ContinuousClock.Instant) {
+        if fetcherTimer == instant { fetcherTimer = nil }
+        wakeFetcher()
     }
 
     private func waitForFetcherWork() async {

@@ -338,10 +338,10 @@ extension KafkaConsumer {
             if closed || Task.isCancelled { return }
             let request = nextHeartbeat()
             if let stale = takeStaleMember() { await sendLeaveGroup(member: stale, reason: "max.poll.interval.ms passed") }
-            guard let request else { continue }
+            guard let request, let coordinator else { continue }
             let code: KafkaErrorCode
             do {
-                code = try await coordinator!.send(
+                code = try await coordinator.send(
                     request, api: "Heartbeat", deadline: .now + config.heartbeatInterval,
                     coordinatorError: { KafkaErrorCode(code: $0.errorCode) }
                 ).errorCode.kafkaCode

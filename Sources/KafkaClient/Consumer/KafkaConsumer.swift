@@ -79,6 +79,7 @@ public actor KafkaConsumer {
     var fetcherTask: Task<Void, Never>?
     var fetcherWakeup: CheckedContinuation<Void, Never>?
     var fetcherWakePending = false
+    var fetcherTimer: ContinuousClock.Instant?
     var fetchingNodes: Set<Int32> = []
     var nodeBackoffUntil: [Int32: ContinuousClock.Instant] = [:]
     var metadata: ClusterMetadata?
