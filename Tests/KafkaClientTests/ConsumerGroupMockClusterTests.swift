@@ -183,6 +183,33 @@ import Testing
         await a.consumer.close()
     }
 
+    @Test func aMemberThatStopsPollingLeavesAndRejoinsWhenItPollsAgain() async throws {
+        let mock = try groupMock()
+        defer { mock.stop() }
+        try mock.command("create-topic slow 2 3")
+        try await produceAll(mock, "slow", partitions: 2, 0..<5)
+        let slow = try await Member(mock.addresses, group: "gs", topic: "slow") { $0.maxPollInterval = .seconds(2) }
+        let steady = try await Member(mock.addresses, group: "gs", topic: "slow")
+        async let runSlow: Void = slow.run(for: .seconds(10))
+        async let runSteady: Void = steady.run(for: .seconds(10))
+        _ = try await (runSlow, runSteady)
+        let (slowFirst, steadyFirst) = (await slow.assignment, await steady.assignment)
+        #expect(slowFirst.count == 1 && steadyFirst.count == 1)
+        // The slow member stops polling: after max.poll.interval.ms it leaves the group and
+        // the steady member gets both partitions.
+        try await steady.run(for: .seconds(12))
+        #expect(await steady.assignment.count == 2)
+        // It polls again: its partition was lost (not revoked), and it rejoins.
+        async let again: Void = slow.run(for: .seconds(12))
+        async let along: Void = steady.run(for: .seconds(12))
+        _ = try await (again, along)
+        #expect(slow.events.values.contains { $0.hasPrefix("lost") }, "\(slow.events.values)")
+        let (slowAgain, steadyAgain) = (await slow.assignment, await steady.assignment)
+        #expect(slowAgain.count == 1 && steadyAgain.count == 1)
+        await slow.consumer.close()
+        await steady.consumer.close()
+    }
+
     @Test func swiftAndLibrdkafkaMembersShareAGroup() async throws {
         let mock = try groupMock()
         defer { mock.stop() }

@@ -18,11 +18,12 @@ extension KafkaConsumer {
     }
 
     /// Joins (or rejoins) the group until this member has an assignment in the current
-    /// generation, running the listener's callbacks on the way.
-    func ensureActiveGroup() async throws {
+    /// generation, running the listener's callbacks on the way. After a failed attempt it
+    /// gives up at `deadline` (the poll's timeout; the next poll tries again).
+    func ensureActiveGroup(until deadline: ContinuousClock.Instant) async throws {
         var listenerError: (any Error)?
         var attempts = 0
-        while isGroupSubscription && !closed && (needsRejoin || generation < 0) {
+        joining: while isGroupSubscription && !closed && (needsRejoin || generation < 0) {
             if let fatalError { throw fatalError }
             if let error = await prepareJoin() { listenerError = listenerError ?? error }
             let outcome: JoinOutcome
@@ -38,6 +39,7 @@ extension KafkaConsumer {
                 if let error = await joinCompleted(assignment) { listenerError = listenerError ?? error }
             case .retry(let backoff):
                 attempts += 1
+                if ContinuousClock.now >= deadline { break joining }
                 if backoff {
                     let wait = min(config.client.retryBackoff * (1 << min(attempts, 10)), max(config.retryBackoffMax, config.client.retryBackoff))
                     try await Task.sleep(for: wait)

@@ -324,15 +324,24 @@ public actor KafkaConsumer {
         }
         if polling { throw KafkaClientError(.illegalState, "poll is already running in another task") }
         polling = true
-        defer { polling = false }
         lastPollAt = .now
+        defer {
+            // max.poll.interval.ms counts from the end of a poll too: a poll that spent time
+            // rejoining the group must not count as a long pause of the application.
+            polling = false
+            lastPollAt = .now
+        }
         let deadline = ContinuousClock.now + timeout
         maybeAutoCommit()
         if fetcherTask == nil { fetcherTask = Task { await self.fetcherLoop() } }
         while true {
             if isGroupSubscription {
-                try await ensureActiveGroup()
+                try await ensureActiveGroup(until: deadline)
                 if let fatalError { throw fatalError }
+                if needsRejoin || generation < 0 {
+                    if ContinuousClock.now >= deadline || closed { return [] }
+                    continue
+                }
             }
             if partitions.values.contains(where: { $0.position == nil }) {
                 try await updatePositions(deadline: max(deadline, .now + config.client.requestTimeout))
