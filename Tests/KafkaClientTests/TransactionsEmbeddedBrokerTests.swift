@@ -106,6 +106,26 @@ import Testing
         #expect(try await rdkafkaValues(broker.bootstrap, "fenced", isolation: "read_committed") == ["live"])
     }
 
+    @Test func aTransactionOpenLongerThanItsTimeoutIsAbortedAndTheProducerFenced() async throws {
+        let broker = try EmbeddedBrokerProcess()
+        defer { broker.stop() }
+        try await createTopics(broker.bootstrap, ["slow-txn": 1])
+        var config = try ProducerConfig(bootstrapServers: broker.bootstrap)
+        config.transactionalID = "slow"
+        config.transactionTimeout = .milliseconds(1000)
+        config.linger = .milliseconds(1)
+        let producer = try KafkaProducer(config: config)
+        try await producer.initTransactions()
+        try await producer.beginTransaction()
+        try await send(producer, "slow-txn", ["late"])
+        try await producer.flush()
+        try await Task.sleep(for: .seconds(4))  // the coordinator aborts it (checked every second)
+        let error = await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
+        #expect(error?.code == .producerFenced)
+        await producer.close()
+        #expect(try await rdkafkaValues(broker.bootstrap, "slow-txn", isolation: "read_committed") == [])
+    }
+
     @Test func transactionCallsOutOfOrderAreIllegalState() async throws {
         let broker = try EmbeddedBrokerProcess()
         defer { broker.stop() }
