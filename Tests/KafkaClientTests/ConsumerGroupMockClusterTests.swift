@@ -183,6 +183,36 @@ import Testing
         await a.consumer.close()
     }
 
+    @Test func patternSubscriptionAsyncCommitAndUnsubscribe() async throws {
+        let mock = try groupMock()
+        defer { mock.stop() }
+        try mock.command("create-topic pat-a 2 3")
+        try mock.command("create-topic pat-b 1 3")
+        try mock.command("create-topic other 1 3")
+        try await produceAll(mock, "pat-a", partitions: 2, 0..<3)
+        try await produceAll(mock, "pat-b", partitions: 1, 0..<3)
+        try await produceAll(mock, "other", partitions: 1, 0..<3)
+        let consumer = try KafkaConsumer(config: consumerConfig(mock.addresses, group: "gp"))
+        try await consumer.subscribe(pattern: "pat-.*")
+        let records = try await pollRecords(consumer, count: 9)
+        #expect(Set(records.map(\.topic)) == ["pat-a", "pat-b"] && records.count == 9)
+        #expect(await consumer.assignment == [TopicPartition("pat-a", 0), TopicPartition("pat-a", 1), TopicPartition("pat-b", 0)])
+        #expect(await consumer.subscribedTopics == ["pat-a", "pat-b"])
+        let done = LockedList()
+        await consumer.commitAsync { offsets, error in
+            done.append("\(offsets.count) \(error.map { "\($0)" } ?? "ok")")
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while done.values.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(done.values == ["3 ok"])
+        #expect(try await consumer.committed([TopicPartition("pat-b", 0)])[TopicPartition("pat-b", 0)]?.offset == 3)
+        try await consumer.unsubscribe()
+        #expect(await consumer.assignment.isEmpty)
+        await #expect(throws: KafkaClientError.self) { _ = try await consumer.poll(timeout: .milliseconds(10)) }
+        await #expect(throws: KafkaClientError.self) { try await consumer.subscribe(pattern: "([") }
+        await consumer.close()
+    }
+
     @Test func aMemberThatStopsPollingLeavesAndRejoinsWhenItPollsAgain() async throws {
         let mock = try groupMock()
         defer { mock.stop() }
