@@ -49,4 +49,5 @@ import Testing
         #expect(missing?.code == .groupIdNotFound)
         await admin.close()
     }
+
 }
