@@ -49,7 +49,8 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
     public var cause: (any Error)?
     /// The partition involved, if any (`corruptRecord`).
     public var topicPartition: TopicPartition?
-    /// The offset involved, if any (`corruptRecord`: the first offset of the bad batch).
+    /// The offset involved, if any (`corruptRecord`: the consumer's position when it reached
+    /// the bad batch, where it stays until a seek).
     public var offset: Int64?
 
     /// Creates an error.

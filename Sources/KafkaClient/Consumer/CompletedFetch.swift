@@ -40,9 +40,9 @@ struct CompletedFetch {
     }
 
     /// Appends up to `limit` records to `output`.
-    /// - Throws: ``KafkaClientError`` `corruptRecord` naming the partition and the offset
-    ///   of the batch that failed its CRC check or could not be decoded; ``nextOffset``
-    ///   then stays at that batch.
+    /// - Throws: ``KafkaClientError`` `corruptRecord` naming the partition and the position
+    ///   at which a batch failed its CRC check or could not be decoded; ``nextOffset``
+    ///   stays there.
     mutating func take(_ limit: Int, into output: inout [ConsumerRecord]) throws {
         var taken = 0
         let topic = partition.topic
