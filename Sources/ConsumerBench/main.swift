@@ -131,7 +131,8 @@ func produce(_ options: Options) async throws {
     while index < options.records {
         let end = min(index + 1000, options.records)
         let chunk = (index..<end).map { i in
-            ProducerRecord(topic: options.topic, key: ByteBuffer(string: String(format: "%016d", i)), value: values[i % values.count])
+            ProducerRecord(
+                topic: options.topic, key: ByteBuffer(string: String(format: "%016d", i)), value: values[i % values.count])
         }
         try await producer.sendAndForget(chunk)
         index = end

@@ -125,9 +125,14 @@ struct AssignorTests {
     @Test("assignment bytes round-trip; empty bytes are an empty assignment; garbage is a typed error")
     func assignmentBytes() throws {
         let bytes = try ConsumerProtocol.encode(MemberAssignment(partitions: [TopicPartition("t", 0), TopicPartition("t", 2)]))
-        #expect(Array(bytes.readableBytesView) == [0, 1, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(
+            Array(bytes.readableBytesView) == [
+                0, 1, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF,
+            ])
         #expect(try ConsumerProtocol.decodeAssignment(bytes).partitions == [TopicPartition("t", 0), TopicPartition("t", 2)])
         #expect(try ConsumerProtocol.decodeAssignment(ByteBuffer()).partitions == [])
-        #expect(throws: KafkaClientError.self) { try ConsumerProtocol.decodeAssignment(ByteBuffer(bytes: [0, 0, 0x7F, 0, 0, 0])) }
+        #expect(throws: KafkaClientError.self) {
+            try ConsumerProtocol.decodeAssignment(ByteBuffer(bytes: [0, 0, 0x7F, 0, 0, 0]))
+        }
     }
 }

@@ -28,7 +28,8 @@ import Testing
         all.writeBuffer(&abort)
         try batch(base: 10, values: ["c10"], producer: 8, transactional: true)
         var commit = try RecordBatchBuilder.controlBatch(
-            EndTransactionMarker(type: .commit, coordinatorEpoch: 0), producerId: 8, producerEpoch: 0, baseOffset: 11, timestamp: 1)
+            EndTransactionMarker(type: .commit, coordinatorEpoch: 0), producerId: 8, producerEpoch: 0, baseOffset: 11,
+            timestamp: 1)
         all.writeBuffer(&commit)
         return all
     }

@@ -149,7 +149,9 @@ import Testing
         let duplicates = Set(counts.filter { $0.value > 1 }.keys)
         #expect(Set(consumed) == Set(values(6, 0..<40)), "every record consumed")
         // Exactly once, except records whose commit the broker refused during a rebalance.
-        #expect(duplicates.isSubset(of: refused), "duplicates not explained by refused commits: \(duplicates.subtracting(refused).sorted())")
+        #expect(
+            duplicates.isSubset(of: refused),
+            "duplicates not explained by refused commits: \(duplicates.subtracting(refused).sorted())")
         if strategy == "cooperative-sticky" {
             // Incremental: when c joined, a kept its other partitions and gained none.
             #expect(a.events.values.contains("assigned []"), "\(a.events.values)")
@@ -205,7 +207,8 @@ import Testing
         try await consumer.subscribe(pattern: "pat-.*")
         let records = try await pollRecords(consumer, count: 9)
         #expect(Set(records.map(\.topic)) == ["pat-a", "pat-b"] && records.count == 9)
-        #expect(await consumer.assignment == [TopicPartition("pat-a", 0), TopicPartition("pat-a", 1), TopicPartition("pat-b", 0)])
+        #expect(
+            await consumer.assignment == [TopicPartition("pat-a", 0), TopicPartition("pat-a", 1), TopicPartition("pat-b", 0)])
         #expect(await consumer.subscribedTopics == ["pat-a", "pat-b"])
         let done = LockedList()
         await consumer.commitAsync { offsets, error in

@@ -41,7 +41,9 @@ import Testing
         #expect(try await consumer.position(all[1]) == 40)
         await consumer.close()
 
-        for p in 0..<3 { try await produce(mock.addresses, topic: "orders", partition: Int32(p), values: ["p\(p)-40", "p\(p)-41"]) }
+        for p in 0..<3 {
+            try await produce(mock.addresses, topic: "orders", partition: Int32(p), values: ["p\(p)-40", "p\(p)-41"])
+        }
         let resumed = try KafkaConsumer(config: consumerConfig(mock.addresses, group: "g1"))
         try await resumed.assign(all)
         let more = try await pollRecords(resumed, count: 6)
@@ -125,7 +127,9 @@ import Testing
         try await checking.assign([TopicPartition("t", 0)])
         let good = try await pollRecords(checking, count: 3)
         #expect(good.map(\.offset) == [0, 1, 2])
-        let error = await #expect(throws: KafkaClientError.self) { _ = try await pollRecords(checking, count: 1, timeout: .seconds(5)) }
+        let error = await #expect(throws: KafkaClientError.self) {
+            _ = try await pollRecords(checking, count: 1, timeout: .seconds(5))
+        }
         #expect(error?.code == .corruptRecord)
         #expect(error?.topicPartition == TopicPartition("t", 0) && error?.offset == 3)
         await checking.close()

@@ -17,7 +17,9 @@ import Testing
         try await consumer.subscribe(topics: ["ga"])
         _ = try await pollRecords(consumer, count: 1, timeout: .seconds(20))
         // Commit 3 of partition 0 and all of partition 1.
-        try await consumer.commitSync([TopicPartition("ga", 0): OffsetAndMetadata(3, metadata: "note"), TopicPartition("ga", 1): OffsetAndMetadata(4)])
+        try await consumer.commitSync([
+            TopicPartition("ga", 0): OffsetAndMetadata(3, metadata: "note"), TopicPartition("ga", 1): OffsetAndMetadata(4),
+        ])
 
         var config = try AdminConfig(bootstrapServers: broker.bootstrap)
         config.defaultApiTimeout = .seconds(20)
@@ -31,7 +33,9 @@ import Testing
         #expect(described.members.first?.memberID == (try await consumer.groupMetadata()).memberID)
 
         let offsets = try await admin.listConsumerGroupOffsets("admin-g")
-        #expect(offsets[TopicPartition("ga", 0)] == OffsetAndMetadata(3, metadata: "note", leaderEpoch: offsets[TopicPartition("ga", 0)]?.leaderEpoch ?? -1))
+        #expect(
+            offsets[TopicPartition("ga", 0)]
+                == OffsetAndMetadata(3, metadata: "note", leaderEpoch: offsets[TopicPartition("ga", 0)]?.leaderEpoch ?? -1))
         #expect(offsets[TopicPartition("ga", 1)]?.offset == 4)
         let lag = try await admin.consumerGroupLag("admin-g")
         #expect(lag[TopicPartition("ga", 0)]?.lag == 7 && lag[TopicPartition("ga", 1)]?.lag == 0)

@@ -54,7 +54,10 @@ import Testing
         try await producer.commitTransaction()
         await producer.close()
 
-        #expect(try await rdkafkaValues(broker.bootstrap, "txn-out", isolation: "read_committed") == ["c1-a", "c1-b", "c1-c", "c2-a", "c2-b"])
+        #expect(
+            try await rdkafkaValues(broker.bootstrap, "txn-out", isolation: "read_committed") == [
+                "c1-a", "c1-b", "c1-c", "c2-a", "c2-b",
+            ])
         #expect(
             try await rdkafkaValues(broker.bootstrap, "txn-out", isolation: "read_uncommitted")
                 == ["c1-a", "c1-b", "c1-c", "a1-a", "a1-b", "c2-a", "c2-b"])
@@ -65,14 +68,18 @@ import Testing
         defer { broker.stop() }
         try await createTopics(broker.bootstrap, ["txn-in": 1])
         _ = try await runPeer([
-            "python3", peersDirectory.appendingPathComponent("rdkafka_txn_produce.py").path, "-b", broker.bootstrap, "-t", "txn-in",
+            "python3", peersDirectory.appendingPathComponent("rdkafka_txn_produce.py").path, "-b", broker.bootstrap, "-t",
+            "txn-in",
             "--txn", "commit:3", "--txn", "abort:4", "--txn", "commit:2", "--txn", "abort:1", "--txn", "commit:1",
         ])
         let p0 = TopicPartition("txn-in", 0)
         let committed = try KafkaConsumer(config: consumerConfig(broker.bootstrap) { $0.isolationLevel = .readCommitted })
         try await committed.assign([p0])
         let records = try await pollRecords(committed, count: 6, timeout: .seconds(15))
-        #expect(records.map { String(buffer: $0.value!) } == ["commit0-0", "commit0-1", "commit0-2", "commit2-0", "commit2-1", "commit4-0"])
+        #expect(
+            records.map { String(buffer: $0.value!) } == [
+                "commit0-0", "commit0-1", "commit0-2", "commit2-0", "commit2-1", "commit4-0",
+            ])
         // Nothing else arrives: the aborted records and the markers are skipped.
         #expect(try await committed.poll(timeout: .milliseconds(500)).isEmpty)
         await committed.close()
@@ -165,7 +172,11 @@ import Testing
             if records.isEmpty { continue }
             rounds += 1
             try await producer.beginTransaction()
-            try await producer.sendAndForget(records.map { ProducerRecord(topic: "eos-out", partition: 0, key: nil, value: ByteBuffer(string: "out-" + String(buffer: $0.value!))) })
+            try await producer.sendAndForget(
+                records.map {
+                    ProducerRecord(
+                        topic: "eos-out", partition: 0, key: nil, value: ByteBuffer(string: "out-" + String(buffer: $0.value!)))
+                })
             try await producer.sendOffsetsToTransaction(await consumer.consumedOffsets, group: try await consumer.groupMetadata())
             if rounds % 3 == 2 {
                 // A failure in the middle: abort, and go back to the committed offsets.

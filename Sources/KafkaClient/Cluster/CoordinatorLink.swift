@@ -75,7 +75,8 @@ actor CoordinatorLink {
         let address: BrokerAddress
         if version >= 4 {
             guard let entry = response.coordinators.first(where: { $0.key == key }) ?? response.coordinators.first else {
-                throw KafkaClientError(.protocolViolation, "FindCoordinator answered without a coordinator for \(key)", broker: broker)
+                throw KafkaClientError(
+                    .protocolViolation, "FindCoordinator answered without a coordinator for \(key)", broker: broker)
             }
             if entry.errorCode != 0 {
                 throw KafkaError(code: entry.errorCode, message: entry.errorMessage, broker: broker, api: "FindCoordinator")
@@ -115,7 +116,8 @@ actor CoordinatorLink {
     ///   passes, `closed`, `unsupportedVersion`; ``KafkaError`` for a FindCoordinator error
     ///   that is not retriable (GROUP_AUTHORIZATION_FAILED, ...).
     func send<R: KafkaRequest>(
-        _ request: R, api: String, deadline: ContinuousClock.Instant, coordinatorError: @escaping @Sendable (R.Response) -> KafkaErrorCode
+        _ request: R, api: String, deadline: ContinuousClock.Instant,
+        coordinatorError: @escaping @Sendable (R.Response) -> KafkaErrorCode
     ) async throws -> R.Response {
         try await send(
             api: api, deadline: deadline, build: { _ in request }, coordinatorError: { response, _ in coordinatorError(response) }

@@ -76,7 +76,8 @@ enum ConsumerProtocol {
                 partitions: decoded.assignedPartitions.flatMap { t in t.partitions.map { TopicPartition(t.topic, $0) } },
                 userData: decoded.userData)
         } catch {
-            throw KafkaClientError(.protocolViolation, "the group sent an assignment that is not Kafka's consumer protocol", cause: error)
+            throw KafkaClientError(
+                .protocolViolation, "the group sent an assignment that is not Kafka's consumer protocol", cause: error)
         }
     }
 

@@ -39,7 +39,8 @@ enum GroupOffsets {
                 })
             var result: [TopicPartition: OffsetAndMetadata] = [:]
             var unstable = false
-            func take(_ topic: String, _ index: Int32, _ offset: Int64, _ epoch: Int32, _ metadata: String?, _ code: Int16) throws {
+            func take(_ topic: String, _ index: Int32, _ offset: Int64, _ epoch: Int32, _ metadata: String?, _ code: Int16) throws
+            {
                 let error = KafkaErrorCode(code: code)
                 if error == .unstableOffsetCommit {
                     unstable = true

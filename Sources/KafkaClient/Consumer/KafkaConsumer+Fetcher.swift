@@ -209,11 +209,13 @@ extension KafkaConsumer {
                         gotData = true
                     }
                 case .offsetOutOfRange:
-                    logger.info("fetch position \(sent.offset) of \(tp) is out of range (auto.offset.reset=\(config.autoOffsetReset))")
+                    logger.info(
+                        "fetch position \(sent.offset) of \(tp) is out of range (auto.offset.reset=\(config.autoOffsetReset))")
                     if config.autoOffsetReset == .none {
                         state.error = KafkaError(
                             .offsetOutOfRange,
-                            message: "offset \(sent.offset) is out of range and auto.offset.reset is none; seek to a valid offset",
+                            message:
+                                "offset \(sent.offset) is out of range and auto.offset.reset is none; seek to a valid offset",
                             broker: broker, api: "Fetch", topic: tp.topic, partition: tp.partition)
                         gotData = true
                     } else {

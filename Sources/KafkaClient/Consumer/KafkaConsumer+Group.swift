@@ -41,7 +41,9 @@ extension KafkaConsumer {
                 attempts += 1
                 if ContinuousClock.now >= deadline { break joining }
                 if backoff {
-                    let wait = min(config.client.retryBackoff * (1 << min(attempts, 10)), max(config.retryBackoffMax, config.client.retryBackoff))
+                    let wait = min(
+                        config.client.retryBackoff * (1 << min(attempts, 10)),
+                        max(config.retryBackoffMax, config.client.retryBackoff))
                     try await Task.sleep(for: wait)
                 }
             }

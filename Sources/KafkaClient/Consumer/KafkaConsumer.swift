@@ -104,7 +104,8 @@ public actor KafkaConsumer {
     /// Creates a consumer with its own connections. Nothing connects until it is used.
     /// - Throws: ``KafkaClientError`` (`invalidConfig`) for inconsistent settings.
     public init(config: ConsumerConfig, logger: Logger = Logger(label: "kafka-consumer")) throws {
-        try self.init(config: config, cluster: KafkaCluster(config: config.client, logger: logger), ownsCluster: true, logger: logger)
+        try self.init(
+            config: config, cluster: KafkaCluster(config: config.client, logger: logger), ownsCluster: true, logger: logger)
     }
 
     /// Creates a consumer that shares a cluster view (connections, metadata) with other

@@ -58,7 +58,8 @@ struct SyncGroupAnswer: KafkaMessage {
             assignment = ByteBuffer()
         } else {
             guard let bytes = buffer.readSlice(length: Int(length)) else {
-                throw ProtocolError(.truncated, "SyncGroupResponse.Assignment needs \(length) bytes, \(buffer.readableBytes) left")
+                throw ProtocolError(
+                    .truncated, "SyncGroupResponse.Assignment needs \(length) bytes, \(buffer.readableBytes) left")
             }
             assignment = bytes
         }

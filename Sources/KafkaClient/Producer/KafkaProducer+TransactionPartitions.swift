@@ -62,10 +62,12 @@ extension KafkaProducer {
             case _ where code.isRetriable:
                 retry.append(partition)
             case _ where ProducerTransaction.isFencing(code):
-                transactionFenced(KafkaError(code, api: "AddPartitionsToTxn", topic: partition.topic, partition: partition.partition))
+                transactionFenced(
+                    KafkaError(code, api: "AddPartitionsToTxn", topic: partition.topic, partition: partition.partition))
                 return
             default:
-                transactionAbortable(KafkaError(code, api: "AddPartitionsToTxn", topic: partition.topic, partition: partition.partition))
+                transactionAbortable(
+                    KafkaError(code, api: "AddPartitionsToTxn", topic: partition.topic, partition: partition.partition))
                 return
             }
         }

@@ -61,8 +61,11 @@ extension KafkaProducer {
                 let id = transaction.transactionalID
                 let (producerId, epoch) = (self.producerId, self.producerEpoch)
                 try await transactionRequest(transaction, api: "AddOffsetsToTxn", deadline: deadline) { _ in
-                    AddOffsetsToTxnRequest(transactionalId: id, producerId: producerId, producerEpoch: epoch, groupId: group.groupID)
-                } code: { response, _ in response.errorCode }
+                    AddOffsetsToTxnRequest(
+                        transactionalId: id, producerId: producerId, producerEpoch: epoch, groupId: group.groupID)
+                } code: { response, _ in
+                    response.errorCode
+                }
                 transaction.offsetsAdded = true
             }
             try await txnOffsetCommit(transaction, offsets, group: group, deadline: deadline)
@@ -190,10 +193,13 @@ extension KafkaProducer {
                 request.producerEpoch = epoch
             }
             return request
-        } code: { response, _ in response.response.errorCode }
+        } code: { response, _ in
+            response.response.errorCode
+        }
         transaction.needsEpochBump = false
         producerIdReceived(id: response.response.producerId, epoch: response.response.producerEpoch, error: nil)
-        logger.info("transactional.id \(id): producer id \(response.response.producerId), epoch \(response.response.producerEpoch)")
+        logger.info(
+            "transactional.id \(id): producer id \(response.response.producerId), epoch \(response.response.producerEpoch)")
     }
 
     func endTransaction(_ transaction: ProducerTransaction, commit: Bool) async throws {
@@ -202,7 +208,9 @@ extension KafkaProducer {
         do {
             try await transactionRequest(transaction, api: "EndTxn", deadline: .now + config.maxBlock) { _ in
                 EndTxnRequest(transactionalId: id, producerId: producerId, producerEpoch: epoch, committed: commit)
-            } code: { response, _ in response.errorCode }
+            } code: { response, _ in
+                response.errorCode
+            }
         } catch let error as KafkaError where ProducerTransaction.isFencing(error.code) {
             transactionFenced(error)
             throw transaction.fatalError ?? error

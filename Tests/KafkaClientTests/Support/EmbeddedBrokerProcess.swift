@@ -56,7 +56,8 @@ func createTopics(_ bootstrap: String, _ topics: [String: Int32]) async throws {
     config.defaultApiTimeout = .seconds(20)
     let admin = KafkaAdmin(config: config)
     do {
-        try await admin.createTopics(topics.map { NewTopic($0.key, partitions: $0.value, replicationFactor: 1) }, ifNotExists: true)
+        try await admin.createTopics(
+            topics.map { NewTopic($0.key, partitions: $0.value, replicationFactor: 1) }, ifNotExists: true)
         await admin.close()
     } catch {
         await admin.close()
