@@ -62,6 +62,11 @@ let package = Package(
             path: "Sources/ProducerBench"
         ),
         .executableTarget(
+            name: "kafka-consumer-bench",
+            dependencies: ["KafkaClient", "KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/ConsumerBench"
+        ),
+        .executableTarget(
             name: "ProtocolFuzzer",
             dependencies: ["KafkaProtocol", "KafkaBroker", .product(name: "NIOCore", package: "swift-nio")]
         ),

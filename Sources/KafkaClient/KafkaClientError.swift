@@ -28,6 +28,15 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
         /// SASL authentication or the TLS handshake failed (wrong credentials, a mechanism
         /// the broker does not enable, an untrusted certificate). Not retriable.
         public static let authentication = Code("authentication")
+        /// Fetched records failed their CRC check or could not be decoded
+        /// (``KafkaClientError/topicPartition`` and ``KafkaClientError/offset`` say where).
+        public static let corruptRecord = Code("corruptRecord")
+        /// An operation was called in a state that does not allow it (a transaction
+        /// method out of order, a consumer method before `assign`/`subscribe`, ...).
+        public static let illegalState = Code("illegalState")
+        /// The group membership was lost or fenced (a rebalance completed without this
+        /// member); offsets of the old assignment cannot be committed.
+        public static let rebalance = Code("rebalance")
 
         /// The name.
         public var description: String { name }
@@ -41,6 +50,11 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
     public var broker: String?
     /// The underlying error.
     public var cause: (any Error)?
+    /// The partition involved, if any (`corruptRecord`).
+    public var topicPartition: TopicPartition?
+    /// The offset involved, if any (`corruptRecord`: the consumer's position when it reached
+    /// the bad batch, where it stays until a seek).
+    public var offset: Int64?
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, broker: String? = nil, cause: (any Error)? = nil) {
@@ -53,6 +67,9 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
     /// `KafkaClientError.<code>: <message> (broker b) caused by: <cause>`.
     public var description: String {
         var text = "KafkaClientError.\(code): \(message)"
+        if let topicPartition {
+            text += " (\(topicPartition)\(offset.map { " at offset \($0)" } ?? ""))"
+        }
         if let broker { text += " (broker \(broker))" }
         if let cause { text += " caused by: \(cause)" }
         return text

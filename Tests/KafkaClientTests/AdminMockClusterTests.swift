@@ -120,9 +120,9 @@ import Testing
         let p2 = TopicPartition(topic, 2)
         try mock.command("push-errors ListOffsets " + Array(repeating: "LEADER_NOT_AVAILABLE", count: 200).joined(separator: " "))
         defer { _ = try? mock.command("clear-errors ListOffsets") }
-        // 2 s: long enough for the first answer even on a loaded machine, so the last
+        // 5 s: long enough for the first answer even on a loaded machine, so the last
         // retriable error is the cause.
-        try await withAdmin(mock.addresses, timeout: .seconds(2)) { admin in
+        try await withAdmin(mock.addresses, timeout: .seconds(5)) { admin in
             let start = ContinuousClock.now
             let error = await #expect(throws: KafkaClientError.self) { try await admin.listOffsets([p2: .latest]) }
             let elapsed = ContinuousClock.now - start
@@ -132,7 +132,7 @@ import Testing
             #expect(cause?.code == .leaderNotAvailable)
             #expect(cause?.topic == topic)
             #expect(cause?.partition == 2)
-            #expect(elapsed < .seconds(6))
+            #expect(elapsed < .seconds(12))
         }
     }
 

@@ -74,8 +74,11 @@ extension KafkaProducer {
                 if work.initProducerId {
                     group.addTask { await self.initProducerId() }
                 }
+                if let partitions = work.addPartitions {
+                    group.addTask { await self.addPartitionsToTransaction(partitions) }
+                }
                 if closing && incomplete.isEmpty && requests.isEmpty && !fetchingProducerId && !refreshingMetadata
-                    && connecting.isEmpty && encodingBatches.isEmpty
+                    && connecting.isEmpty && encodingBatches.isEmpty && !(transaction?.adding ?? false)
                 {
                     break
                 }
@@ -122,6 +125,7 @@ extension KafkaProducer {
         var closeConnections: [BrokerConnection] = []
         var refreshTopics: [String]?
         var initProducerId = false
+        var addPartitions: [TopicPartition]?
         var nextDeadline: ContinuousClock.Instant?
 
         mutating func wake(at instant: ContinuousClock.Instant) {
@@ -161,7 +165,8 @@ extension KafkaProducer {
         var canSend = fatalError == nil
         if config.enableIdempotence && (!hasProducerId || resetRequested) {
             canSend = false
-            if !fetchingProducerId && requests.isEmpty && !incomplete.isEmpty {
+            // A transactional producer gets its id from initTransactions() only.
+            if transaction == nil && !fetchingProducerId && requests.isEmpty && !incomplete.isEmpty {
                 if let until = producerIdBackoffUntil, now < until {
                     result.wake(at: until)
                 } else {
@@ -224,11 +229,25 @@ extension KafkaProducer {
                     continue
                 }
                 guard isSendable(partition, now) else { continue }
+                if let transaction, !transaction.added.contains(TopicPartition(partition.topic, partition.id)) {
+                    // A partition joins the transaction (AddPartitionsToTxn) before its first batch.
+                    transaction.pendingAdd.insert(TopicPartition(partition.topic, partition.id))
+                    continue
+                }
                 byNode[leader, default: []].append(partition)
             }
         }
         if metadataWanted && !refreshingMetadata {
             result.wake(at: metadataBackoffUntil ?? now)
+        }
+        if let transaction, !transaction.pendingAdd.isEmpty, !transaction.adding {
+            if let until = transaction.addBackoffUntil, now < until {
+                result.wake(at: until)
+            } else if transaction.state == .inTransaction || transaction.state == .completing {
+                transaction.adding = true
+                result.addPartitions = transaction.pendingAdd.sorted()
+                transaction.pendingAdd = []
+            }
         }
 
         for (node, partitions) in byNode {
@@ -301,7 +320,7 @@ extension KafkaProducer {
                 inFlight += 1
                 statistics.requests += 1
                 let request = ProduceRequest(
-                    transactionalId: nil, acks: config.acks.rawValue,
+                    transactionalId: config.transactionalID, acks: config.acks.rawValue,
                     timeoutMs: Int32(clamping: config.client.requestTimeout.milliseconds), topics: topicData)
                 // Written here, on the actor, so requests to a broker leave in the order built.
                 let answer: WrittenProduce.Answer =
@@ -460,6 +479,11 @@ extension KafkaProducer {
         let partition = batch.partition
         let error = KafkaError(
             code, message: result.errorMessage, broker: broker, api: "Produce", topic: partition.topic, partition: partition.id)
+        if transaction != nil && ProducerTransaction.isFencing(code) {
+            transactionFenced(error)
+            fail(batch, error)
+            return
+        }
         switch code {
         case .none:
             succeed(batch, baseOffset: result.baseOffset, logAppendTime: result.logAppendTimeMs)
@@ -502,6 +526,16 @@ extension KafkaProducer {
     }
 
     func requestProducerIdReset(_ reason: String) {
+        if let transaction {
+            // Within a transaction a sequence gap cannot be repaired: the transaction must
+            // be aborted, and the epoch is bumped after the abort.
+            if transaction.state == .inTransaction {
+                logger.warning("the transaction must be aborted after \(reason)")
+                transactionAbortable(KafkaClientError(.illegalState, "the transaction cannot commit after \(reason); abort it"))
+            }
+            transaction.needsEpochBump = true
+            return
+        }
         guard config.enableIdempotence, !resetRequested else { return }
         logger.info("resetting the producer id after \(reason)")
         resetRequested = true

@@ -99,6 +99,8 @@ public actor KafkaProducer {
     var closeDeadline: ContinuousClock.Instant?
     var runStarted = false
     var fatalError: (any Error)?
+    /// With a `transactional.id`: the transaction state.
+    let transaction: ProducerTransaction?
 
     /// Counters of what the producer has done.
     public internal(set) var statistics = ProducerStatistics()
@@ -153,6 +155,12 @@ public actor KafkaProducer {
         self.ownsCluster = ownsCluster
         self.logger = logger
         self.onDeliveryFailure = onDeliveryFailure
+        self.transaction = config.transactionalID.map {
+            ProducerTransaction(
+                transactionalID: $0,
+                coordinator: CoordinatorLink(
+                    cluster: cluster, key: $0, keyType: .transaction, retryBackoffMax: config.retryBackoffMax))
+        }
         (shutdownStream, shutdownSignal) = AsyncStream.makeStream(of: Void.self)
     }
 
@@ -330,6 +338,7 @@ public actor KafkaProducer {
         if let senderTask { await senderTask.value }
         if !closed {
             closed = true
+            await transaction?.coordinator.close()
             if ownsCluster { await cluster.close() }
         }
     }
@@ -380,6 +389,7 @@ public actor KafkaProducer {
     {
         if closing { throw KafkaClientError(.closed, "the producer is closed; cannot send to \(name)") }
         if let fatalError { throw fatalError }
+        if let transaction { try transaction.checkSend() }
         if let timestamp, timestamp < 0 {
             throw KafkaClientError(
                 .recordRejected, "invalid timestamp \(timestamp) for \(name): it must be at least 0 (or nil for now)")

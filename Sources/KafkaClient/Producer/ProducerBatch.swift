@@ -76,7 +76,8 @@ final class ProducerBatch {
         self.baseSequence = baseSequence
         self.builder = RecordBatchBuilder(
             compression: config.compression, producerId: producerId, producerEpoch: producerEpoch,
-            baseSequence: baseSequence, buffer: ByteBuffer(), initialCapacity: capacity)
+            baseSequence: baseSequence, isTransactional: config.transactionalID != nil, buffer: ByteBuffer(),
+            initialCapacity: capacity)
     }
 
     /// Finishes the builder now (normally the sending request does it).

@@ -32,6 +32,8 @@ import KafkaProtocol
 /// | `enable.idempotence` | ``enableIdempotence`` | `true` |
 /// | `max.request.size` | ``maxRequestSize`` | 1048576 |
 /// | `partitioner.class`, `partitioner.ignore.keys` | ``partitioner`` | default (murmur2, sticky) |
+/// | `transactional.id` | ``transactionalID`` | none (no transactions) |
+/// | `transaction.timeout.ms` | ``transactionTimeout`` | 60000 |
 public struct ProducerConfig: Sendable {
     /// Connection settings shared with the other clients (`bootstrap.servers`, `client.id`,
     /// `request.timeout.ms`, `retry.backoff.ms`, ...).
@@ -77,6 +79,14 @@ public struct ProducerConfig: Sendable {
     /// `partitioner.class` / `partitioner.ignore.keys`: how partitions are chosen for
     /// records sent without one.
     public var partitioner: ProducerPartitioner = .default
+    /// `transactional.id`: makes the producer transactional (``KafkaProducer/initTransactions()``);
+    /// a stable id per producer role, so that a restarted instance fences its predecessor.
+    /// Requires idempotence.
+    public var transactionalID: String?
+    /// `transaction.timeout.ms`: the coordinator aborts a transaction left open this long
+    /// (the producer is then fenced: its next transactional call fails with
+    /// `PRODUCER_FENCED`).
+    public var transactionTimeout: Duration = .seconds(60)
 
     /// Creates a configuration with Kafka's defaults.
     public init(client: ClientConfig) {
@@ -113,6 +123,7 @@ public struct ProducerConfig: Sendable {
         "compression.gzip.level", "compression.lz4.level", "compression.zstd.level", "retries",
         "retry.backoff.max.ms", "delivery.timeout.ms", "max.in.flight.requests.per.connection",
         "enable.idempotence", "max.request.size", "partitioner.class", "partitioner.ignore.keys",
+        "transactional.id", "transaction.timeout.ms",
     ]
 
     /// Java's partitioner class names that ``init(properties:)`` maps to a ``ProducerPartitioner``.
@@ -176,9 +187,11 @@ public struct ProducerConfig: Sendable {
         if try p.bool("partitioner.ignore.keys") == true {
             if case .default = partitioner.kind { partitioner = .uniformSticky }
         }
+        if let id = properties["transactional.id"], !id.isEmpty { transactionalID = id }
+        if let v = try p.milliseconds("transaction.timeout.ms", min: 1) { transactionTimeout = v }
         if let idempotence = try p.bool("enable.idempotence") {
             enableIdempotence = idempotence
-        } else if acks != .all || retries == 0 || maxInFlight > 5 {
+        } else if transactionalID == nil && (acks != .all || retries == 0 || maxInFlight > 5) {
             // Java (3.2+): idempotence is on by default only when nothing conflicts with it.
             enableIdempotence = false
         }
@@ -200,6 +213,9 @@ public struct ProducerConfig: Sendable {
             throw fail(
                 "delivery.timeout.ms (\(deliveryTimeout.milliseconds)) must be at least linger.ms + request.timeout.ms (\(linger.milliseconds + client.requestTimeout.milliseconds))"
             )
+        }
+        if transactionalID != nil && !enableIdempotence {
+            throw fail("transactional.id requires enable.idempotence=true")
         }
         if enableIdempotence {
             if acks != .all { throw fail("enable.idempotence requires acks=all, got acks=\(acks); set enable.idempotence=false") }
