@@ -78,6 +78,7 @@ let package = Package(
             name: "KafkaStreams",
             dependencies: [
                 "CRocksDB",
+                "KafkaClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
