@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "KafkaStreams", targets: ["KafkaStreams"]),
         .library(name: "KafkaStreamsTesting", targets: ["KafkaStreamsTesting"]),
+        .library(name: "KafkaStreamsEmbedded", targets: ["KafkaStreamsEmbedded"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .executable(name: "word-count", targets: ["WordCountApp"]),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -83,6 +85,18 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "KafkaStreamsEmbedded",
+            dependencies: ["KafkaStreams", "KafkaBroker", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "KafkaStreams", "KafkaStreamsEmbedded", "KafkaBroker", "KafkaClient", "KafkaProtocol", "WordCount",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(

@@ -623,6 +623,9 @@ extension KafkaProducer {
                     timestamp: logAppendTime >= 0 ? logAppendTime : waiter.timestamp))
         }
         batch.waiters = []
+        if baseOffset >= 0 {
+            partition.lastAcknowledgedOffset = max(partition.lastAcknowledgedOffset, baseOffset + Int64(batch.recordCount) - 1)
+        }
         statistics.recordsDelivered += Int(batch.recordCount)
         finish(batch)
     }

@@ -293,6 +293,18 @@ public actor KafkaProducer {
         return try await waitForTopic(topic, deadline: .now + config.maxBlock).partitions.count
     }
 
+    /// The offset of the last record the broker acknowledged in each of `partitions`
+    /// (partitions with none are left out): after ``flush()``, where every record sent so
+    /// far ended. The Streams runtime checkpoints its changelogs with it.
+    public func lastAcknowledgedOffsets(_ partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        for tp in partitions {
+            guard let partition = topics[tp.topic]?.partitions.first(where: { $0.id == tp.partition }) else { continue }
+            if partition.lastAcknowledgedOffset >= 0 { result[tp] = partition.lastAcknowledgedOffset }
+        }
+        return result
+    }
+
     static func headers(_ pairs: [(String, [UInt8]?)]) -> RecordHeaders {
         pairs.isEmpty ? .empty : RecordHeaders(pairs.map { (key: $0.0, value: $0.1.map { ByteBuffer(bytes: $0) }) })
     }

@@ -126,6 +126,8 @@ final class ProducerPartition {
     var recovering = false
     /// No batch is sent before this time (retry backoff).
     var backoffUntil: ContinuousClock.Instant?
+    /// The offset of the last record the broker acknowledged (-1: none or unknown).
+    var lastAcknowledgedOffset: Int64 = -1
 
     init(topic: String, id: Int32) {
         self.topic = topic

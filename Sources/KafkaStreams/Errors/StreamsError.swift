@@ -35,6 +35,13 @@ public struct StreamsError: Error, Sendable, CustomStringConvertible {
         /// A state directory or store file could not be created, written or read (disk
         /// full, permissions, I/O error); the context's `path` names it.
         public static let stateIO = Code("stateIO")
+        /// A topic the topology reads does not exist: create it (the context's `topic`).
+        public static let missingSourceTopic = Code("missingSourceTopic")
+        /// Topics that must be co-partitioned, or an existing internal topic, have the
+        /// wrong number of partitions (the context's `topic`): fix or delete the topic.
+        public static let partitionMismatch = Code("partitionMismatch")
+        /// The Kafka client failed (connection, broker error, fencing); the cause says how.
+        public static let client = Code("client")
 
         /// The code's name.
         public var description: String { name }

@@ -51,6 +51,8 @@ package final class StreamTask {
     private var droppedCounters: [DropReason: Counter] = [:]
     private var initialized = false
     private var closed = false
+    /// Stores this task reads but does not own (global stores kept by the thread).
+    private var sharedStoreNames: Set<String> = []
 
     /// Why a record was dropped rather than processed; each reason has its own metric.
     package enum DropReason: String, Sendable, Hashable {
@@ -59,13 +61,19 @@ package final class StreamTask {
         case nullKey = "null-key"
         case nullValue = "null-value"
         case lateRecord = "late-record"
+        case processingError = "processing-error"
+        case productionError = "production-error"
     }
 
     /// Instantiates the nodes and stores of the given sub-topologies (`nil`: all of them).
+    /// - Parameter sharedStores: global stores owned elsewhere (the runtime's global task)
+    ///   that this task reads instead of creating its own; it never opens, flushes or
+    ///   closes them.
     /// - Throws: ``StreamsError`` if a node cannot be wired.
     package init(
         id: TaskId, topology: Topology, subtopologies: Set<Int>? = nil, config: StreamsConfig,
-        collector: any RecordCollector, clock: StreamsClock, logger: Logger = Logger(label: "kafka-streams.task")
+        collector: any RecordCollector, clock: StreamsClock, logger: Logger = Logger(label: "kafka-streams.task"),
+        sharedStores: [String: any StateStore] = [:]
     ) throws {
         self.id = id
         self.applicationID = config.applicationID
@@ -95,7 +103,12 @@ package final class StreamTask {
         let nodeNames = Set(nodes.map(\.name))
         for (name, store) in topology.stores
         where !store.processors.isDisjoint(with: nodeNames) || topology.globalStores.contains(name) {
-            stores[name] = store.builder.make(config.defaultDSLStore)
+            if let shared = sharedStores[name], topology.globalStores.contains(name) {
+                stores[name] = shared
+                sharedStoreNames.insert(name)
+            } else {
+                stores[name] = store.builder.make(config.defaultDSLStore)
+            }
         }
         let position = Dictionary(
             topology.instantiationOrder.reversed().enumerated().map { (topology.nodes[$0.element].name, $0.offset) },
@@ -120,7 +133,7 @@ package final class StreamTask {
         storeContext.recordCache = recordCache
         storeContext.stateManager = stateManager
         storeContext.rocksDB = stateManager?.rocksDB
-        for name in stores.keys.sorted() {
+        for name in stores.keys.sorted() where !sharedStoreNames.contains(name) {
             guard let store = stores[name] else { continue }
             if let stateManager {
                 stateManager.register(
@@ -209,7 +222,7 @@ package final class StreamTask {
     /// Flushes every store (part of a commit).
     /// - Throws: ``StreamsError`` if a store fails to flush.
     package func flush() throws {
-        for name in storeFlushOrder {
+        for name in storeFlushOrder where !sharedStoreNames.contains(name) {
             guard let store = stores[name] else { continue }
             do { try store.flush() } catch {
                 throw StreamsError(.stateStore, "could not flush store \(name)", context: errorContext(store: name), cause: error)
@@ -238,7 +251,7 @@ package final class StreamTask {
         if clean && initialized {
             do { try commitState() } catch { logger.error("checkpointing task \(id) on close failed: \(error)") }
         }
-        for (name, store) in stores {
+        for (name, store) in stores where !sharedStoreNames.contains(name) {
             do { try store.close() } catch { logger.error("closing store \(name) failed: \(error)") }
         }
         stateManager?.releaseLock()
@@ -249,6 +262,9 @@ package final class StreamTask {
 
     /// A store of this task, by name.
     package func store(named name: String) -> (any StateStore)? { stores[name] }
+
+    /// The stores this task owns (not the shared global ones), by name.
+    package var ownedStores: [String: any StateStore] { stores.filter { !sharedStoreNames.contains($0.key) } }
 
     func stateStore<S>(_ name: String, as type: S.Type, node: String, connected: Set<String>) throws -> S {
         guard connected.contains(name) || topology.globalStores.contains(name) else {

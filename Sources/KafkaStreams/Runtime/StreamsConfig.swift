@@ -1,3 +1,5 @@
+import KafkaProtocol
+
 /// The configuration of a streams application, as a value.
 ///
 /// Typed properties for the settings this library uses, and ``init(properties:)`` for
@@ -62,6 +64,42 @@ public struct StreamsConfig: Sendable {
     /// kept before ``StateDirectory/cleanRemovedTasks(cleanupDelay:ownedTasks:now:)`` deletes it
     /// (default 10 minutes).
     public var stateCleanupDelay: Duration = .seconds(600)
+    /// `processing.exception.handler`: what to do when a processor throws.
+    public var processingExceptionHandler: ProcessingExceptionHandler = .logAndFail
+    /// `default.production.exception.handler`: what to do when output cannot be sent.
+    public var productionExceptionHandler: ProductionExceptionHandler = .fail
+    /// `auto.offset.reset` of the main consumers for partitions without a committed
+    /// offset (default `earliest`, as in Kafka Streams).
+    public var autoOffsetReset: AutoOffsetReset = .earliest
+    /// `max.poll.records` (default 1000, as in Kafka Streams).
+    public var maxPollRecords: Int = 1000
+    /// `max.poll.interval.ms`.
+    public var maxPollInterval: Duration = .seconds(300)
+    /// `session.timeout.ms`.
+    public var sessionTimeout: Duration = .seconds(45)
+    /// `heartbeat.interval.ms`.
+    public var heartbeatInterval: Duration = .seconds(3)
+    /// `fetch.max.wait.ms` of the main consumers.
+    public var fetchMaxWait: Duration = .milliseconds(100)
+    /// `linger.ms` of the producers (default 100 ms, Kafka Streams' setting).
+    public var producerLinger: Duration = .milliseconds(100)
+    /// `batch.size` of the producers.
+    public var producerBatchSize: Int = 64 * 1024
+    /// `compression.type` of the producers: `none`, `gzip`, `snappy`, `lz4` or `zstd`.
+    public var producerCompression: CompressionCodec = .none
+    /// `transaction.timeout.ms` under exactly-once (default 10 s, Kafka Streams' setting).
+    public var transactionTimeout: Duration = .seconds(10)
+    /// `replication.factor` of internal topics (-1: the broker's default).
+    public var replicationFactor: Int16 = -1
+    /// `application.server`: this instance's `host:port` for interactive queries, shared
+    /// with the other instances through the group.
+    public var applicationServer: String?
+    /// `acceptable.recovery.lag`: a client this close to a changelog's end counts as caught up.
+    public var acceptableRecoveryLag: Int64 = 10_000
+    /// `max.warmup.replicas`: how many tasks may warm up on a new owner at once.
+    public var maxWarmupReplicas: Int = 2
+    /// `probing.rebalance.interval.ms`: how often warm-up progress is checked.
+    public var probingRebalanceInterval: Duration = .seconds(600)
     /// Every property given by name, including those this library does not interpret.
     public var properties: [String: String] = [:]
 
@@ -131,6 +169,89 @@ public struct StreamsConfig: Sendable {
             rocksDBCompression = compression
         }
         if let v = try int("state.cleanup.delay.ms") { stateCleanupDelay = .milliseconds(v) }
+        if let h = properties["processing.exception.handler"] {
+            guard let value = ProcessingExceptionHandler(named: h) else {
+                throw StreamsError(.invalidConfig, "processing.exception.handler must be logAndFail or logAndContinue, got \"\(h)\"")
+            }
+            processingExceptionHandler = value
+        }
+        if let h = properties["default.production.exception.handler"] ?? properties["production.exception.handler"] {
+            guard let value = ProductionExceptionHandler(named: h) else {
+                throw StreamsError(.invalidConfig, "default.production.exception.handler must be fail or continue, got \"\(h)\"")
+            }
+            productionExceptionHandler = value
+        }
+        if let v = properties["auto.offset.reset"] {
+            guard let value = AutoOffsetReset(rawValue: v) else {
+                throw StreamsError(.invalidConfig, "auto.offset.reset must be earliest or latest, got \"\(v)\"")
+            }
+            autoOffsetReset = value
+        }
+        if let v = try int("max.poll.records") { maxPollRecords = v }
+        if let v = try int("max.poll.interval.ms") { maxPollInterval = .milliseconds(v) }
+        if let v = try int("session.timeout.ms") { sessionTimeout = .milliseconds(v) }
+        if let v = try int("heartbeat.interval.ms") { heartbeatInterval = .milliseconds(v) }
+        if let v = try int("fetch.max.wait.ms") { fetchMaxWait = .milliseconds(v) }
+        if let v = try int("linger.ms") { producerLinger = .milliseconds(v) }
+        if let v = try int("batch.size") { producerBatchSize = v }
+        if let v = properties["compression.type"] {
+            guard let codec = CompressionType(name: v).map({ CompressionCodec($0) }) else {
+                throw StreamsError(.invalidConfig, "compression.type must be none, gzip, snappy, lz4 or zstd, got \"\(v)\"")
+            }
+            producerCompression = codec
+        }
+        if let v = try int("transaction.timeout.ms") { transactionTimeout = .milliseconds(v) }
+        if let v = try int("replication.factor") { replicationFactor = Int16(clamping: v) }
+        if let v = properties["application.server"], !v.isEmpty {
+            guard let colon = v.lastIndex(of: ":"), Int(v[v.index(after: colon)...]) != nil, colon != v.startIndex else {
+                throw StreamsError(.invalidConfig, "application.server must be host:port, got \"\(v)\"")
+            }
+            applicationServer = v
+        }
+        if let v = try int("acceptable.recovery.lag") { acceptableRecoveryLag = Int64(v) }
+        if let v = try int("max.warmup.replicas") { maxWarmupReplicas = v }
+        if let v = try int("probing.rebalance.interval.ms") { probingRebalanceInterval = .milliseconds(v) }
+        if numStreamThreads < 1 {
+            throw StreamsError(.invalidConfig, "num.stream.threads must be at least 1, got \(numStreamThreads)")
+        }
+    }
+}
+
+/// What to do when a processor throws (`processing.exception.handler`, KIP-1033).
+public enum ProcessingExceptionHandler: String, Sendable {
+    /// Fail the stream thread (default).
+    case logAndFail
+    /// Log the error, count the record as dropped and go on with the next one.
+    case logAndContinue
+
+    init?(named name: String) {
+        switch name {
+        case "logAndFail", "LogAndFailProcessingExceptionHandler",
+            "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler":
+            self = .logAndFail
+        case "logAndContinue", "LogAndContinueProcessingExceptionHandler",
+            "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler":
+            self = .logAndContinue
+        default: return nil
+        }
+    }
+}
+
+/// What to do when output cannot be sent (`default.production.exception.handler`).
+public enum ProductionExceptionHandler: String, Sendable {
+    /// Fail the stream thread (default).
+    case fail
+    /// Log the error, count the records as dropped and go on (at-least-once only; under
+    /// exactly-once a send failure always aborts the transaction).
+    case `continue`
+
+    init?(named name: String) {
+        switch name {
+        case "fail", "DefaultProductionExceptionHandler", "org.apache.kafka.streams.errors.DefaultProductionExceptionHandler":
+            self = .fail
+        case "continue": self = .continue
+        default: return nil
+        }
     }
 }
 

