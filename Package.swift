@@ -110,7 +110,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "WordCountApp",
-            dependencies: ["WordCount", "KafkaStreams", "KafkaStreamsTesting"],
+            dependencies: [
+                "WordCount", "KafkaStreams", "KafkaStreamsTesting", "KafkaStreamsEmbedded", "KafkaClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Examples/WordCount/Sources/WordCountApp"
         ),
         .testTarget(

@@ -137,22 +137,7 @@ public final class StreamsApplication: Sendable {
 
     private func startUp() async throws {
         let stateDirectory = try StateDirectory(config: config)
-        var servers = config.bootstrapServers
-        if servers == "embedded" {
-            guard let embeddedBroker else {
-                throw StreamsError(
-                    .invalidConfig,
-                    "bootstrap.servers is \"embedded\" but no embedded broker was given: pass embeddedBroker: .inProcess "
-                        + "(import KafkaStreamsEmbedded) or set bootstrap.servers to a cluster's host:port list")
-            }
-            let broker = try await embeddedBroker.start(dataDirectory: stateDirectory.path + "/embedded-broker")
-            servers = broker.bootstrapServers
-            box.withLockedValue {
-                $0.broker = broker
-                $0.bootstrapServers = servers
-            }
-            logger.info("embedded broker listening on \(servers)")
-        }
+        let servers = try await startEmbeddedBroker()
         var properties = config.properties
         properties["bootstrap.servers"] = servers
         let client: ClientConfig
@@ -253,6 +238,7 @@ public final class StreamsApplication: Sendable {
         switch state {
         case .notRunning, .error: return true
         case .created:
+            await stopBroker()
             transition(to: .notRunning)
             return true
         case .pendingShutdown, .pendingError:
@@ -287,6 +273,32 @@ public final class StreamsApplication: Sendable {
         let admin = box.withLockedValue { $0.admin }
         await admin?.close()
         return finished
+    }
+
+    /// With `bootstrap.servers = "embedded"`, starts the embedded broker now (``start()``
+    /// does it otherwise), so that input topics can be created and filled before the
+    /// application starts. Idempotent.
+    /// - Returns: the servers to connect to (the configured ones when not embedded).
+    /// - Throws: ``StreamsError`` `invalidConfig` without an embedded broker provider, or the
+    ///   broker's start-up error.
+    @discardableResult
+    public func startEmbeddedBroker() async throws -> String {
+        guard config.bootstrapServers == "embedded" else { return config.bootstrapServers }
+        if let running = box.withLockedValue({ $0.bootstrapServers }) { return running }
+        guard let embeddedBroker else {
+            throw StreamsError(
+                .invalidConfig,
+                "bootstrap.servers is \"embedded\" but no embedded broker was given: pass embeddedBroker: .inProcess "
+                    + "(import KafkaStreamsEmbedded) or set bootstrap.servers to a cluster's host:port list")
+        }
+        let stateDirectory = try StateDirectory(config: config)
+        let broker = try await embeddedBroker.start(dataDirectory: stateDirectory.path + "/embedded-broker")
+        box.withLockedValue {
+            $0.broker = broker
+            $0.bootstrapServers = broker.bootstrapServers
+        }
+        logger.info("embedded broker listening on \(broker.bootstrapServers)")
+        return broker.bootstrapServers
     }
 
     private func stopBroker() async {
