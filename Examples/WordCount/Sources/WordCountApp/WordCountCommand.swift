@@ -34,6 +34,9 @@ struct WordCountCommand: AsyncParsableCommand {
     @Option(help: "Stream threads.")
     var threads = 1
 
+    @Option(name: .customLong("property"), help: "A Kafka Streams property as name=value (repeatable), e.g. session.timeout.ms=6000.")
+    var properties: [String] = []
+
     @Flag(help: "Keep running (until Ctrl-C or SIGTERM) instead of stopping once the input is counted.")
     var follow = false
 
@@ -53,11 +56,18 @@ struct WordCountCommand: AsyncParsableCommand {
         }
         let lines = noProduce ? [] : try readLines(files)
         if driver { return try runOnDriver(lines) }
-        var config = try StreamsConfig(properties: [
+        var settings = [
             "application.id": applicationId, "bootstrap.servers": bootstrapServers, "state.dir": stateDir ?? temporaryStateDirectory(),
             "processing.guarantee": processingGuarantee, "num.stream.threads": "\(threads)",
-        ])
-        config.commitInterval = processingGuarantee == "exactly_once_v2" ? .milliseconds(100) : .milliseconds(500)
+        ]
+        for property in properties {
+            guard let equals = property.firstIndex(of: "=") else {
+                throw ValidationError("--property \(property): expected name=value")
+            }
+            settings[String(property[..<equals])] = String(property[property.index(after: equals)...])
+        }
+        var config = try StreamsConfig(properties: settings)
+        if settings["commit.interval.ms"] == nil && processingGuarantee != "exactly_once_v2" { config.commitInterval = .milliseconds(500) }
         try await runOnRuntime(lines: lines, config: config, follow: follow)
     }
 }
