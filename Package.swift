@@ -69,6 +69,11 @@ let package = Package(
             path: "Sources/ConsumerBench"
         ),
         .executableTarget(
+            name: "streams-bench",
+            dependencies: ["KafkaStreams", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/StreamsBench"
+        ),
+        .executableTarget(
             name: "ProtocolFuzzer",
             dependencies: ["KafkaProtocol", "KafkaBroker", .product(name: "NIOCore", package: "swift-nio")]
         ),

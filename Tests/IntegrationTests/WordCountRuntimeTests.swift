@@ -49,8 +49,20 @@ struct WordCountRuntimeTests {
             latestByKey(records, \.valueInt64) == expected
         }
         #expect(latestByKey(output, \.valueInt64) == expected)
+
+        // Interactive queries over the local tasks' stores.
+        let counts = app.keyValueStore(WordCount.storeName, key: String.self, value: Int64.self)
+        #expect(try await counts.get("quick") == 5)
+        #expect(try await counts.get("absent") == nil)
+        let all = try await counts.all()
+        #expect(Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0.value) }) == expected)
+        #expect(try await counts.approximateNumEntries() == expected.count)
+        let partition = try app.partition(forKey: "quick", serde: .string, store: WordCount.storeName)
+        #expect(partition.topic == "wc-\(kind)-\(WordCount.storeName)-repartition")
+
         let closed = await app.close(timeout: .seconds(30))
         #expect(closed)
         #expect(app.state == .notRunning)
+        await #expect(throws: StreamsError.self) { try await counts.get("quick") }
     }
 }

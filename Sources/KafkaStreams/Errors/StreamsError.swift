@@ -40,6 +40,9 @@ public struct StreamsError: Error, Sendable, CustomStringConvertible {
         /// Topics that must be co-partitioned, or an existing internal topic, have the
         /// wrong number of partitions (the context's `topic`): fix or delete the topic.
         public static let partitionMismatch = Code("partitionMismatch")
+        /// A store cannot be queried now: the instance is rebalancing or the store's task
+        /// is restoring or moving. Retry shortly (HTTP 503).
+        public static let storeNotAvailable = Code("storeNotAvailable")
         /// The Kafka client failed (connection, broker error, fencing); the cause says how.
         public static let client = Code("client")
 
