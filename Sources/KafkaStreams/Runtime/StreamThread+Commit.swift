@@ -44,7 +44,20 @@ extension StreamThread {
             throw StreamsError(.client, "commit failed: \(error)", cause: error)
         }
         for task in active.values { task.committed() }
+        await recordLag()
         if !offsets.isEmpty || exactlyOnce { metrics.commit.recordInterval(since: start) }
+    }
+
+    /// Updates the lag gauge from the consumer's latest high watermarks.
+    private func recordLag() async {
+        var lag: Int64 = 0
+        for task in active.values {
+            for tp in task.partitions {
+                guard let marks = await consumer.watermarks(tp), let position = task.consumedOffsets[tp] else { continue }
+                lag += max(0, marks.highWatermark - position)
+            }
+        }
+        metrics.lag.record(lag)
     }
 
     /// Opens a transaction before the first record of a commit interval (exactly-once).

@@ -11,12 +11,16 @@ struct ThreadMetrics {
     let commit: Timer
     /// Records processed.
     let processed: Counter
+    /// Input records after the thread's position (high watermark − next offset), summed
+    /// over its tasks' partitions; updated on each commit.
+    let lag: Gauge
 
     init(dimensions: [(String, String)]) {
         process = Timer(label: "kafka_streams_process_latency_seconds", dimensions: dimensions)
         poll = Timer(label: "kafka_streams_poll_latency_seconds", dimensions: dimensions)
         commit = Timer(label: "kafka_streams_commit_latency_seconds", dimensions: dimensions)
         processed = Counter(label: "kafka_streams_processed_records_total", dimensions: dimensions)
+        lag = Gauge(label: "kafka_streams_records_lag", dimensions: dimensions)
     }
 }
 
