@@ -117,6 +117,16 @@ let package = Package(
             path: "Examples/WordCount/Tests/WordCountTests"
         ),
         .target(
+            name: "FraudDetection",
+            dependencies: ["KafkaStreams"],
+            path: "Examples/FraudDetection/Sources/FraudDetection"
+        ),
+        .testTarget(
+            name: "FraudDetectionTests",
+            dependencies: ["FraudDetection", "KafkaStreams", "KafkaStreamsTesting"],
+            path: "Examples/FraudDetection/Tests/FraudDetectionTests"
+        ),
+        .target(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol",
