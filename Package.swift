@@ -127,6 +127,16 @@ let package = Package(
             path: "Examples/FraudDetection/Tests/FraudDetectionTests"
         ),
         .target(
+            name: "Clickstream",
+            dependencies: ["KafkaStreams"],
+            path: "Examples/Clickstream/Sources/Clickstream"
+        ),
+        .testTarget(
+            name: "ClickstreamTests",
+            dependencies: ["Clickstream", "KafkaStreams", "KafkaStreamsTesting"],
+            path: "Examples/Clickstream/Tests/ClickstreamTests"
+        ),
+        .target(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol",
