@@ -82,7 +82,8 @@ public struct ClickGenerator: Sendable {
                 let start = time
                 for (number, page) in pages.enumerated() {
                     if number > 0 { time += Int64.random(in: 30_000...600_000, using: &random) }
-                    views.append(PageView(userID: user, page: page, referrer: number > 0 ? pages[number - 1] : nil, timestamp: time))
+                    let referrer = number > 0 ? pages[number - 1] : nil
+                    views.append(PageView(userID: user, page: page, referrer: referrer, timestamp: time))
                 }
                 sessions.append(UserSession(userID: user, start: start, end: time, pageViews: Int64(pages.count)))
                 time += gap + Int64.random(in: 60_000...3_600_000, using: &random)
@@ -94,7 +95,8 @@ public struct ClickGenerator: Sendable {
         var malformed = 0
         for view in views {
             records.append(GeneratedRecord(
-                topic: ClickstreamTopology.pageViewsTopic, key: Array(view.userID.utf8), value: json(view), timestamp: view.timestamp))
+                topic: ClickstreamTopology.pageViewsTopic, key: Array(view.userID.utf8), value: json(view),
+                timestamp: view.timestamp))
             if Double.random(in: 0..<1, using: &random) < malformedRate {
                 malformed += 1
                 records.append(GeneratedRecord(

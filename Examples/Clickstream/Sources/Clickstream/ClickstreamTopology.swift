@@ -121,7 +121,8 @@ public struct ClickstreamTopology: Sendable {
     func topPages(_ views: KStream<String, PageView>) -> KStream<Int64, TopPages> {
         let windows = TimeWindows.tumbling(every: topPagesWindow).grace(topPagesGrace)
         let n = topN
-        return views.groupBy(Grouped(named: "page-views-by-page", key: .string, value: .json(PageView.self))) { _, view in view.page }
+        let byPage = Grouped<String, PageView>(named: "page-views-by-page", key: .string, value: .json(PageView.self))
+        return views.groupBy(byPage) { _, view in view.page }
             .windowedBy(windows)
             .count(Materialized(Self.pageCountsStore))
             .toStream()

@@ -14,7 +14,10 @@ struct ClickFixture {
     let enriched: TestOutputTopic<String, EnrichedPageView>
     let funnel: TestOutputTopic<String, Int64>
 
-    init(_ topology: ClickstreamTopology = ClickstreamTopology(), handler: StreamsConfig.DeserializationExceptionHandler = .logAndFail) throws {
+    init(
+        _ topology: ClickstreamTopology = ClickstreamTopology(),
+        handler: StreamsConfig.DeserializationExceptionHandler = .logAndFail
+    ) throws {
         var config = StreamsConfig(applicationID: "clickstream")
         config.deserializationExceptionHandler = handler
         driver = try TopologyTestDriver(try topology.build(), config: config, initialWallClockTime: 0)

@@ -15,7 +15,8 @@ import Testing
                 try driver.inputTopic(record.topic, key: .bytes, value: .bytes)
                     .pipeInput(TestRecord(key: record.key, value: record.value, timestamp: record.timestamp))
             }
-            let sessions = try driver.outputTopic(ClickstreamTopology.userSessionsTopic, key: .string, value: .json(UserSession.self))
+            let sessions = try driver
+                .outputTopic(ClickstreamTopology.userSessionsTopic, key: .string, value: .json(UserSession.self))
                 .readValuesToList().compactMap { $0 }
             #expect(sessions.sorted { ($0.end, $0.userID) < ($1.end, $1.userID) } == data.expectedSessions, "seed \(seed)")
             let top = try driver.outputTopic(ClickstreamTopology.topPagesTopic, key: .int64, value: .json(TopPages.self))

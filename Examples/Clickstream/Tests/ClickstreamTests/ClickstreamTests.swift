@@ -68,7 +68,10 @@ import Testing
         try f.view("u1", "/checkout", at: 6 * m)
         let first = TopPages(
             windowStart: 0, windowEnd: 5 * m,
-            pages: [PageCount(page: "/home", views: 2), PageCount(page: "/product/1", views: 2), PageCount(page: "/about", views: 1)])
+            pages: [
+                PageCount(page: "/home", views: 2), PageCount(page: "/product/1", views: 2),
+                PageCount(page: "/about", views: 1),
+            ])
         #expect(try f.topPages.readRecordsToList() == [TestRecord(key: 0, value: first, timestamp: 4 * m + 30_000)])
         try f.view("u2", "/checkout", at: 7 * m)
         try f.view("u2", "/home", at: 12 * m)
@@ -102,7 +105,10 @@ import Testing
                 TestRecord(key: "/checkout", value: 1, timestamp: 9 * m), TestRecord(key: "/cart", value: 2, timestamp: 10 * m),
             ])
         let counts = try f.driver.getKeyValueStore(ClickstreamTopology.funnelCountsStore, key: String.self, value: Int64.self)
-        #expect(try counts.all().toArray() == [KeyValue("/cart", 2), KeyValue("/checkout", 1), KeyValue("/home", 3), KeyValue("/product", 2)])
+        #expect(
+            try counts.all().toArray() == [
+                KeyValue("/cart", 2), KeyValue("/checkout", 1), KeyValue("/home", 3), KeyValue("/product", 2),
+            ])
         let progress = try f.driver.getKeyValueStore(
             ClickstreamTopology.funnelProgressStore, key: String.self, value: FunnelProgress.self)
         #expect(try progress.get("u3")?.reached == 1)

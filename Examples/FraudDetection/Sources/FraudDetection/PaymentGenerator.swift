@@ -112,7 +112,8 @@ public struct PaymentGenerator: Sendable {
                             timestamp: startTime)
         }
         return GeneratedPayments(
-            cards: cards, riskyMerchants: riskList, payments: records, expectedAlerts: expected.sorted(), malformedCount: malformed)
+            cards: cards, riskyMerchants: riskList, payments: records, expectedAlerts: expected.sorted(),
+            malformedCount: malformed)
     }
 
     /// One card's payments: clean ones, then the pattern's changes.

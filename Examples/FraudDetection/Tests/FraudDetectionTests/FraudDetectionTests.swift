@@ -49,7 +49,9 @@ import Testing
     @Test func amountFarAboveTheAverageOfPreviousPaymentsAlerts() throws {
         let f = try FraudFixture()
         let amounts: [Double] = [40, 50, 60, 250, 2_000]  // 250 = 5 × 50 is not above; 2000 > 5 × 100
-        try f.pipe(amounts.enumerated().map { F.payment("p\($0.offset)", at: 600_000 + Int64($0.offset) * 120_000, amount: $0.element) })
+        try f.pipe(amounts.enumerated().map { index, amount in
+            F.payment("p\(index)", at: 600_000 + Int64(index) * 120_000, amount: amount)
+        })
         let expected = Alert(
             rule: .amountAnomaly, cardID: "card-1", paymentIDs: ["p4"], timestamp: 1_080_000, holder: "Ada",
             evidence: AlertEvidence(amount: 2_000, averageAmount: 100, previousPayments: 4),

@@ -66,7 +66,8 @@ import Testing
         #expect(
             data.expectedAlerts == [
                 ExpectedAlert(rule: .velocity, cardID: "card-0000"), ExpectedAlert(rule: .amountAnomaly, cardID: "card-0001"),
-                ExpectedAlert(rule: .impossibleTravel, cardID: "card-0002"), ExpectedAlert(rule: .riskyMerchant, cardID: "card-0003"),
+                ExpectedAlert(rule: .impossibleTravel, cardID: "card-0002"),
+                ExpectedAlert(rule: .riskyMerchant, cardID: "card-0003"),
             ])
         #expect(data.cards.count == 6)
         #expect(data.riskyMerchants.count == 2)
