@@ -124,6 +124,14 @@ import Testing
         #expect(progress.newlyReached == "/home")
     }
 
+    @Test func repartitionsByPageByWindowAndByStep() throws {
+        let topology = try ClickstreamTopology().build()
+        #expect(
+            topology.internalTopicNames == [
+                "funnel-steps-repartition", "page-counts-by-window-repartition", "page-views-by-page-repartition",
+            ])
+    }
+
     @Test func malformedViewIsDroppedAndCountedUnderLogAndContinue() throws {
         let f = try ClickFixture(handler: .logAndContinue)
         let raw = f.driver.inputTopic(ClickstreamTopology.pageViewsTopic, key: .string, value: .bytes)

@@ -180,5 +180,6 @@ import Testing
             #expect(text.contains(store), "\(store)")
         }
         #expect(text.contains("topic: alerts"))
+        #expect(topology.internalTopicNames == ["alerts-by-card-repartition"])
     }
 }
