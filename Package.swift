@@ -140,6 +140,26 @@ let package = Package(
             path: "Examples/WordCount/Tests/WordCountTests"
         ),
         .target(
+            name: "FraudDetection",
+            dependencies: ["KafkaStreams"],
+            path: "Examples/FraudDetection/Sources/FraudDetection"
+        ),
+        .testTarget(
+            name: "FraudDetectionTests",
+            dependencies: ["FraudDetection", "KafkaStreams", "KafkaStreamsTesting"],
+            path: "Examples/FraudDetection/Tests/FraudDetectionTests"
+        ),
+        .target(
+            name: "Clickstream",
+            dependencies: ["KafkaStreams"],
+            path: "Examples/Clickstream/Sources/Clickstream"
+        ),
+        .testTarget(
+            name: "ClickstreamTests",
+            dependencies: ["Clickstream", "KafkaStreams", "KafkaStreamsTesting"],
+            path: "Examples/Clickstream/Tests/ClickstreamTests"
+        ),
+        .target(
             name: "KafkaBroker",
             dependencies: [
                 "KafkaProtocol",
