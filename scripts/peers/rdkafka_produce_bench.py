@@ -16,6 +16,12 @@ Values come from a pool of 1024 values drawn with --seed from a 64-character
 alphabet (~6 bits of entropy per byte, so compression has something to do
 but not everything); the same seed gives the same records in every client.
 
+The end-to-end streams benchmark (scripts/bench-streams) uses its own records:
+--keys K makes the keys "key-<i % K>", --values streams takes the values from
+Benchmarks/Peers/stateless_pipeline.make_filtered_values() (100 bytes, every
+10th starting with 'x'), and --timestamp-start MS gives record i the timestamp
+MS + i * --timestamp-step-ms (not with --batch: produce_batch() takes no timestamps).
+
 The topic is used when it exists with P partitions; otherwise it is created
 with CreateTopics (tansu supports it). The librdkafka mock cluster does not:
 create the topic first with mock_cluster.py's `create-topic NAME P 1`.
@@ -34,6 +40,7 @@ from importlib.metadata import version
 
 from confluent_kafka import KafkaException, Producer, libversion
 from confluent_kafka.admin import AdminClient, NewTopic
+from pathlib import Path
 
 ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -95,6 +102,13 @@ def main() -> int:
                     help="batch.size in bytes (librdkafka default 1000000)")
     ap.add_argument("--idempotence", action="store_true", help="enable.idempotence=true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keys", type=int, default=0, metavar="K",
+                    help='keys "key-<i %% K>" instead of "%%016d" (streams benchmark)')
+    ap.add_argument("--values", default="random", choices=["random", "streams"],
+                    help="streams: stateless_pipeline.make_filtered_values() (100 B, 10%% 'x...')")
+    ap.add_argument("--timestamp-start", type=int, default=0, metavar="MS",
+                    help="record i gets timestamp MS + i * step (default: producer's clock)")
+    ap.add_argument("--timestamp-step-ms", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=30.0, help="admin/metadata timeout, s")
     ap.add_argument("-X", action="append", default=[], metavar="KEY=VALUE",
                     help="extra librdkafka producer property (repeatable)")
@@ -102,6 +116,8 @@ def main() -> int:
                     help="enqueue N records per produce_batch() call instead of one produce() "
                          "per record (less Python overhead per record)")
     args = ap.parse_args()
+    if args.timestamp_start and args.batch > 0:
+        ap.error("--timestamp-start does not work with --batch (produce_batch takes no timestamps)")
 
     topic = args.topic or f"bench-{uuid.uuid4().hex[:8]}"
     topic_state = ensure_topic(args.bootstrap, topic, args.partitions, args.timeout)
@@ -127,15 +143,31 @@ def main() -> int:
     # Connect and fetch the topic's metadata before the clock starts.
     producer.list_topics(topic, timeout=args.timeout)
 
-    values = make_values(args.value_size, args.seed)
-    records = [(make_key(i, args.key_size), values[i % len(values)])
+    if args.values == "streams":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Benchmarks" / "Peers"))
+        sys.dont_write_bytecode = True  # no __pycache__ in the repository
+        from stateless_pipeline import make_filtered_values
+        values = [v.encode() for v in make_filtered_values()]
+        args.value_size = len(values[0])
+    else:
+        values = make_values(args.value_size, args.seed)
+    if args.keys > 0:
+        key_pool = [b"key-%d" % n for n in range(args.keys)]
+        keys = [key_pool[i % args.keys] for i in range(args.records)]
+        args.key_size = sum(len(k) for k in keys) / max(1, args.records)  # mean, for MB/s
+    else:
+        keys = [make_key(i, args.key_size) for i in range(args.records)]
+    step = args.timestamp_step_ms if args.timestamp_start else 0
+    # timestamp 0: the producer's clock
+    records = [(keys[i], values[i % len(values)], args.timestamp_start + i * step)
                for i in range(args.records)]
+    keys = []
     produce = producer.produce
     poll = producer.poll
     # The Python loop costs ~2 us a record here: enqueueing alone peaks near
     # 500k records/s, so faster peers are limited by it (see docs/peers.md).
     if args.batch > 0:
-        chunks = [[{"key": k, "value": v} for k, v in records[i:i + args.batch]]
+        chunks = [[{"key": k, "value": v} for k, v, _ in records[i:i + args.batch]]
                   for i in range(0, len(records), args.batch)]
         records = []
     start = time.perf_counter()
@@ -148,21 +180,21 @@ def main() -> int:
             chunk = chunk[queued:]
             if chunk:
                 poll(0.005)
-    for key, value in records:
+    for key, value, timestamp in records:
         try:
-            produce(topic, value, key)
+            produce(topic, value, key, timestamp=timestamp)
         except BufferError:  # queue full: serve delivery reports, then retry
             while True:
                 poll(0.005)
                 try:
-                    produce(topic, value, key)
+                    produce(topic, value, key, timestamp=timestamp)
                     break
                 except BufferError:
                     pass
     remaining = producer.flush(600)
     seconds = time.perf_counter() - start
 
-    payload = args.records * (args.key_size + args.value_size)
+    payload = round(args.records * (args.key_size + args.value_size))
     report = {
         "client": f"confluent-kafka {version('confluent-kafka')}",
         "librdkafka": libversion()[0],
@@ -171,7 +203,7 @@ def main() -> int:
         "topic_state": topic_state,
         "records": args.records,
         "partitions": args.partitions,
-        "key_bytes": args.key_size,
+        "key_bytes": round(args.key_size, 2),
         "value_bytes": args.value_size,
         "compression": args.compression,
         "acks": args.acks,
