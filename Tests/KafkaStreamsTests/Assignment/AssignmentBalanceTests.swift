@@ -76,14 +76,19 @@ struct AssignmentBalanceTests {
     @Test("co-partitioned sub-topology: tasks 0...3, each with both topics' partition")
     func copartitioned() async throws {
         let layout = TaskLayout(sourceTopics: [0: ["left", "right"]])
-        let result = try await rebalance([TestMember("a", process: 1), TestMember("b", process: 2)], layout: layout, partitions: 4)
+        let result = try await rebalance(
+            [TestMember("a", process: 1), TestMember("b", process: 2)], layout: layout, partitions: 4)
         #expect(result.active("a") == tasks(0, 2))
         #expect(result.active("b") == tasks(1, 3))
-        #expect(result.infos["a"]!.activeTasks[task(0, 2)] == [KafkaClient.TopicPartition("left", 2), KafkaClient.TopicPartition("right", 2)])
-        #expect(result.partitions["b"] == [
-            KafkaClient.TopicPartition("left", 1), KafkaClient.TopicPartition("left", 3),
-            KafkaClient.TopicPartition("right", 1), KafkaClient.TopicPartition("right", 3),
-        ])
+        #expect(
+            result.infos["a"]!.activeTasks[task(0, 2)] == [
+                KafkaClient.TopicPartition("left", 2), KafkaClient.TopicPartition("right", 2),
+            ])
+        #expect(
+            result.partitions["b"] == [
+                KafkaClient.TopicPartition("left", 1), KafkaClient.TopicPartition("left", 3),
+                KafkaClient.TopicPartition("right", 1), KafkaClient.TopicPartition("right", 3),
+            ])
     }
 
     @Test("partitionsByHost routes every active partition to its instance's application.server")

@@ -75,7 +75,10 @@ struct AssignmentCodingTests {
         var negative = ByteBuffer()
         negative.writeInteger(Int32(1))
         negative.writeInteger(Int32(-5))
-        #expect(throws: AssignmentDecodingError(message: "AssignmentInfo", field: "activeTasks", reason: .invalid("negative count -5"))) {
+        #expect(
+            throws: AssignmentDecodingError(
+                message: "AssignmentInfo", field: "activeTasks", reason: .invalid("negative count -5"))
+        ) {
             try AssignmentInfo(decoding: negative)
         }
         let badSum = SubscriptionInfo(processID: process(1), taskOffsetSums: [task(0, 0): -7])
@@ -96,10 +99,14 @@ struct AssignmentCodingTests {
             var bytes = valid[round % 2]
             // Flip a few bytes of a valid encoding, or use pure noise.
             if round % 3 == 0 {
-                bytes = ByteBuffer(bytes: (0..<Int.random(in: 0..<64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                bytes = ByteBuffer(
+                    bytes: (0..<Int.random(in: 0..<64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator)
+                    })
             } else {
                 for _ in 0..<3 {
-                    bytes.setInteger(UInt8.random(in: 0...255, using: &generator), at: Int.random(in: 0..<bytes.readableBytes, using: &generator))
+                    bytes.setInteger(
+                        UInt8.random(in: 0...255, using: &generator),
+                        at: Int.random(in: 0..<bytes.readableBytes, using: &generator))
                 }
             }
             _ = try? SubscriptionInfo(decoding: bytes)

@@ -11,7 +11,9 @@ struct AssignmentErrorTests {
     struct Unavailable: Error {}
 
     func assignor(
-        endOffsets: @escaping @Sendable ([KafkaClient.TopicPartition]) async throws -> [KafkaClient.TopicPartition: Int64] = { _ in [:] },
+        endOffsets: @escaping @Sendable ([KafkaClient.TopicPartition]) async throws -> [KafkaClient.TopicPartition: Int64] = {
+            _ in [:]
+        },
         received: NIOLockedValueBox<[StreamsAssignment]> = NIOLockedValueBox([])
     ) -> StreamsAssignor {
         StreamsAssignor(
@@ -29,10 +31,15 @@ struct AssignmentErrorTests {
         let good = SubscriptionInfo(processID: process(2)).encoded()
         let result = try await assignor().assign(
             cluster: AssignmentCluster(partitionCounts: ["in": 4]),
-            subscriptions: ["bad": subscription("bad", ByteBuffer(bytes: [0, 0, 0, 1, 2])), "none": subscription("none", nil), "good": subscription("good", good)])
+            subscriptions: [
+                "bad": subscription("bad", ByteBuffer(bytes: [0, 0, 0, 1, 2])), "none": subscription("none", nil),
+                "good": subscription("good", good),
+            ])
         #expect(result["bad"]!.partitions.isEmpty)
-        #expect(try AssignmentInfo(decoding: result["bad"]!.userData!).errorCode == AssignmentInfo.ErrorCode.unreadableSubscription)
-        #expect(try AssignmentInfo(decoding: result["none"]!.userData!).errorCode == AssignmentInfo.ErrorCode.unreadableSubscription)
+        #expect(
+            try AssignmentInfo(decoding: result["bad"]!.userData!).errorCode == AssignmentInfo.ErrorCode.unreadableSubscription)
+        #expect(
+            try AssignmentInfo(decoding: result["none"]!.userData!).errorCode == AssignmentInfo.ErrorCode.unreadableSubscription)
         #expect(try AssignmentInfo(decoding: result["good"]!.userData!).activeTasks.keys.sorted() == tasks(0, 1, 2, 3).sorted())
     }
 
@@ -41,7 +48,9 @@ struct AssignmentErrorTests {
         let result = try await assignor().assign(
             cluster: AssignmentCluster(partitionCounts: [:]),
             subscriptions: ["a": subscription("a", SubscriptionInfo(processID: process(2)).encoded())])
-        #expect(try AssignmentInfo(decoding: result["a"]!.userData!).errorCode == AssignmentInfo.ErrorCode.incompleteSourceTopicMetadata)
+        #expect(
+            try AssignmentInfo(decoding: result["a"]!.userData!).errorCode
+                == AssignmentInfo.ErrorCode.incompleteSourceTopicMetadata)
         #expect(result["a"]!.partitions.isEmpty)
     }
 
@@ -50,13 +59,16 @@ struct AssignmentErrorTests {
         let stop = SubscriptionInfo(processID: process(2), errorCode: AssignmentInfo.ErrorCode.shutdownRequested).encoded()
         let result = try await assignor().assign(
             cluster: AssignmentCluster(partitionCounts: ["in": 2]),
-            subscriptions: ["a": subscription("a", stop), "b": subscription("b", SubscriptionInfo(processID: process(3)).encoded())])
+            subscriptions: [
+                "a": subscription("a", stop), "b": subscription("b", SubscriptionInfo(processID: process(3)).encoded()),
+            ])
         #expect(try AssignmentInfo(decoding: result["b"]!.userData!).errorCode == AssignmentInfo.ErrorCode.shutdownRequested)
     }
 
     @Test("end offsets that cannot be read: running actives stay, a probing rebalance is scheduled")
     func endOffsetsFail() async throws {
-        let running = SubscriptionInfo(processID: process(2), activeTasks: tasks(0, 1), taskOffsetSums: [task(0, 0): -2, task(0, 1): -2])
+        let running = SubscriptionInfo(
+            processID: process(2), activeTasks: tasks(0, 1), taskOffsetSums: [task(0, 0): -2, task(0, 1): -2])
         let restored = SubscriptionInfo(processID: process(3), taskOffsetSums: [task(0, 0): 990])
         let result = try await assignor(endOffsets: { _ in throw Unavailable() }).assign(
             cluster: AssignmentCluster(partitionCounts: ["in": 2]),
@@ -70,9 +82,11 @@ struct AssignmentErrorTests {
     func subscriptionUserData() async throws {
         let bytes = await assignor().subscriptionUserData(topics: ["in"])
         let info = try SubscriptionInfo(decoding: bytes!)
-        #expect(info == SubscriptionInfo(
-            processID: process(1), applicationServer: "me:1", activeTasks: tasks(1), standbyTasks: tasks(2),
-            taskOffsetSums: [task(0, 2): 40]))
+        #expect(
+            info
+                == SubscriptionInfo(
+                    processID: process(1), applicationServer: "me:1", activeTasks: tasks(1), standbyTasks: tasks(2),
+                    taskOffsetSums: [task(0, 2): 40]))
         #expect(assignor().name == "stream")
         #expect(assignor().supportedProtocols == [.eager])
     }
@@ -82,7 +96,8 @@ struct AssignmentErrorTests {
         let received = NIOLockedValueBox<[StreamsAssignment]>([])
         let assignor = assignor(received: received)
         let info = AssignmentInfo(activeTasks: [task(0, 1): [KafkaClient.TopicPartition("in", 1)]])
-        await assignor.onAssignment(MemberAssignment(partitions: [KafkaClient.TopicPartition("in", 1)], userData: info.encoded()), generation: 3)
+        await assignor.onAssignment(
+            MemberAssignment(partitions: [KafkaClient.TopicPartition("in", 1)], userData: info.encoded()), generation: 3)
         await assignor.onAssignment(MemberAssignment(partitions: [], userData: ByteBuffer(bytes: [0, 0, 0, 9])), generation: 4)
         await assignor.onAssignment(MemberAssignment(partitions: []), generation: 5)
         let got = received.withLockedValue { $0 }

@@ -12,7 +12,9 @@ struct AssignmentStateTests {
     func restartedClientGetsItsTasksBack() async throws {
         let members = [
             TestMember("a", process: 1, offsetSums: [task(0, 0): 995, task(0, 1): 990]),
-            TestMember("b", process: 2, active: tasks(0, 1, 2, 3), offsetSums: [task(0, 0): running, task(0, 1): running, task(0, 2): running, task(0, 3): running]),
+            TestMember(
+                "b", process: 2, active: tasks(0, 1, 2, 3),
+                offsetSums: [task(0, 0): running, task(0, 1): running, task(0, 2): running, task(0, 3): running]),
         ]
         let result = try await rebalance(members, layout: statefulLayout(), partitions: 4)
         #expect(result.active("a") == tasks(0, 1))
@@ -69,7 +71,8 @@ struct AssignmentStateTests {
 
     @Test("a new application: no caught-up client, tasks balanced at once, no probing")
     func newApplication() async throws {
-        let result = try await rebalance([TestMember("a", process: 1), TestMember("b", process: 2)], layout: statefulLayout(), partitions: 4)
+        let result = try await rebalance(
+            [TestMember("a", process: 1), TestMember("b", process: 2)], layout: statefulLayout(), partitions: 4)
         #expect(result.active("a") == tasks(0, 2))
         #expect(result.active("b") == tasks(1, 3))
         #expect(result.followups == [-1])
@@ -98,7 +101,8 @@ struct AssignmentStateTests {
         #expect(result.active("c") == tasks(0))  // the only caught-up client
         #expect(result.standby("a") == tasks(0))  // then by process id among equal lags
         let two = try await rebalance(
-            [TestMember("a", process: 1), TestMember("b", process: 2)], layout: statefulLayout(), partitions: 2, numStandbyReplicas: 2)
+            [TestMember("a", process: 1), TestMember("b", process: 2)], layout: statefulLayout(), partitions: 2,
+            numStandbyReplicas: 2)
         #expect(two.standby("a") == tasks(1))
         #expect(two.standby("b") == tasks(0))
     }

@@ -72,9 +72,10 @@ func rebalance(
         localState: { LocalTaskState() }, onAssignment: { _ in })
     var counts = Dictionary(uniqueKeysWithValues: layout.allSourceTopics.map { ($0, partitions) })
     counts.merge(extraCounts) { $1 }
-    let subscriptions = Dictionary(uniqueKeysWithValues: members.map { member in
-        (member.id, MemberSubscription(memberID: member.id, topics: layout.allSourceTopics, userData: member.info.encoded()))
-    })
+    let subscriptions = Dictionary(
+        uniqueKeysWithValues: members.map { member in
+            (member.id, MemberSubscription(memberID: member.id, topics: layout.allSourceTopics, userData: member.info.encoded()))
+        })
     let result = try await assignor.assign(cluster: AssignmentCluster(partitionCounts: counts), subscriptions: subscriptions)
     return TestRebalance(
         partitions: result.mapValues(\.partitions), infos: try result.mapValues { try AssignmentInfo(decoding: $0.userData!) })

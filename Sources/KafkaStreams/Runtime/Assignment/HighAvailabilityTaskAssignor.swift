@@ -53,7 +53,9 @@ package struct HighAvailabilityTaskAssignor: Sendable {
         }
         func caughtUp(_ client: Int, _ task: TaskId) -> Bool { lag(client, task) <= acceptableRecoveryLag }
         /// Tasks per thread of `client` in `tasks` (equal fractions give equal doubles).
-        func load(_ tasks: [Set<TaskId>], _ client: Int) -> Double { Double(tasks[client].count) / Double(clients[client].capacity) }
+        func load(_ tasks: [Set<TaskId>], _ client: Int) -> Double {
+            Double(tasks[client].count) / Double(clients[client].capacity)
+        }
 
         var previousOwner: [TaskId: Int] = [:]
         for client in all {
@@ -91,12 +93,14 @@ package struct HighAvailabilityTaskAssignor: Sendable {
         for client in surplus where extras > 0 { place(kept[client][floor[client]], on: client) }
 
         // 3. State-aware placement of the rest.
-        let caughtUpCount = Dictionary(uniqueKeysWithValues: tasks.map { task in (task, all.filter { caughtUp($0, task) }.count) })
+        let caughtUpCount = Dictionary(
+            uniqueKeysWithValues: tasks.map { task in (task, all.filter { caughtUp($0, task) }.count) })
         let rest = tasks.filter { chosen[$0] == nil }.sorted { (caughtUpCount[$0]!, $0) < (caughtUpCount[$1]!, $1) }
         for task in rest {
             let open = all.filter(isOpen)
             func key(_ client: Int) -> (Int, Int64, Double, Int) {
-                caughtUp(client, task) ? (0, 0, load(active, client), client) : (1, lag(client, task), load(active, client), client)
+                caughtUp(client, task)
+                    ? (0, 0, load(active, client), client) : (1, lag(client, task), load(active, client), client)
             }
             let client = open.min { key($0) < key($1) }!
             place(task, on: client)
@@ -107,7 +111,10 @@ package struct HighAvailabilityTaskAssignor: Sendable {
         for task in tasks where stateful.contains(task) {
             for _ in 0..<max(numStandbyReplicas, 0) {
                 let candidates = all.filter { $0 != chosen[task] && !standby[$0].contains(task) }
-                guard let client = candidates.min(by: { (lag($0, task), load(standby, $0), $0) < (lag($1, task), load(standby, $1), $1) })
+                guard
+                    let client = candidates.min(by: {
+                        (lag($0, task), load(standby, $0), $0) < (lag($1, task), load(standby, $1), $1)
+                    })
                 else { break }
                 standby[client].insert(task)
             }
@@ -121,7 +128,8 @@ package struct HighAvailabilityTaskAssignor: Sendable {
             guard !caughtUp(target, task) else { continue }
             let ready = all.filter { caughtUp($0, task) }
             guard !ready.isEmpty else { continue }
-            let holder = previousOwner[task].flatMap { ready.contains($0) ? $0 : nil }
+            let holder =
+                previousOwner[task].flatMap { ready.contains($0) ? $0 : nil }
                 ?? ready.min { (lag($0, task), load(active, $0), $0) < (lag($1, task), load(active, $1), $1) }!
             active[target].remove(task)
             active[holder].insert(task)

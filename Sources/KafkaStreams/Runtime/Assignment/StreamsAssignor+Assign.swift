@@ -23,7 +23,9 @@ extension StreamsAssignor {
                 }
                 infos[memberID] = try SubscriptionInfo(decoding: data)
             } catch {
-                logger.warning("member's subscription is unreadable; it gets no tasks", metadata: ["member": "\(memberID)", "error": "\(error)"])
+                logger.warning(
+                    "member's subscription is unreadable; it gets no tasks",
+                    metadata: ["member": "\(memberID)", "error": "\(error)"])
                 result[memberID] = Self.failed(AssignmentInfo.ErrorCode.unreadableSubscription)
             }
         }
@@ -43,7 +45,8 @@ extension StreamsAssignor {
         let stateful = Set(tasks.filter(layout.isStateful))
         var membersByProcess: [UUID: [String]] = [:]
         for (memberID, info) in infos { membersByProcess[info.processID, default: []].append(memberID) }
-        let offsetSums = membersByProcess.mapValues { members in Self.mergedOffsetSums(members.map { infos[$0]!.taskOffsetSums }) }
+        let offsetSums = membersByProcess.mapValues { members in Self.mergedOffsetSums(members.map { infos[$0]!.taskOffsetSums })
+        }
         let (lags, lagsKnown) = await computeLags(offsetSums: offsetSums, stateful: stateful)
         let clients = membersByProcess.map { processID, members in
             ClientState(
@@ -58,7 +61,9 @@ extension StreamsAssignor {
         var standbyPartitionsByHost: [String: [KafkaClient.TopicPartition]] = [:]
         for (processID, members) in membersByProcess {
             guard let host = members.sorted().compactMap({ infos[$0]!.applicationServer }).first else { continue }
-            partitionsByHost[host] = (placement.active[processID] ?? []).flatMap { layout.inputPartitions(of: $0, partitionCounts: counts) }.sorted()
+            partitionsByHost[host] = (placement.active[processID] ?? []).flatMap {
+                layout.inputPartitions(of: $0, partitionCounts: counts)
+            }.sorted()
             standbyPartitionsByHost[host] = placement.allStandby(of: processID)
                 .flatMap { layout.inputPartitions(of: $0, partitionCounts: counts) }.sorted()
         }
@@ -69,12 +74,14 @@ extension StreamsAssignor {
             let standby = MemberTaskDistributor.distribute(
                 placement.allStandby(of: processID), over: members, previous: infos.mapValues(\.standbyTasks))
             for member in members {
-                let activeTasks = Dictionary(uniqueKeysWithValues: active[member]!.map {
-                    ($0, layout.inputPartitions(of: $0, partitionCounts: counts))
-                })
+                let activeTasks = Dictionary(
+                    uniqueKeysWithValues: active[member]!.map {
+                        ($0, layout.inputPartitions(of: $0, partitionCounts: counts))
+                    })
                 let info = AssignmentInfo(
                     activeTasks: activeTasks,
-                    standbyTasks: Dictionary(uniqueKeysWithValues: standby[member]!.map { ($0, layout.changelogPartitions(of: $0)) }),
+                    standbyTasks: Dictionary(
+                        uniqueKeysWithValues: standby[member]!.map { ($0, layout.changelogPartitions(of: $0)) }),
                     partitionsByHost: partitionsByHost, standbyPartitionsByHost: standbyPartitionsByHost,
                     followupRebalanceDelayMs: followup)
                 result[member] = MemberAssignment(partitions: activeTasks.values.joined().sorted(), userData: info.encoded())
@@ -95,7 +102,8 @@ extension StreamsAssignor {
             do {
                 ends = try await endOffsets(partitions)
             } catch {
-                logger.warning("cannot read changelog end offsets; scheduling a probing rebalance", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "cannot read changelog end offsets; scheduling a probing rebalance", metadata: ["error": "\(error)"])
                 known = false
             }
         }
