@@ -18,8 +18,9 @@
 ///    any, the least loaded (tasks per thread); otherwise the one with the least lag, then
 ///    the least loaded. Stateless tasks count as caught up everywhere.
 /// 4. **Standbys.** Each stateful task gets `numStandbyReplicas` standbys on distinct
-///    instances other than the one chosen for its active, least lag first, then fewest
-///    standbys per thread; fewer when there are not enough instances.
+///    instances other than the one chosen for its active: least lag first, then the
+///    instances that kept it as a standby before, then the fewest standbys per thread;
+///    fewer when there are not enough instances.
 /// 5. **Warm-ups.** A stateful task whose chosen instance is not caught up while another
 ///    instance is stays active on a caught-up instance (its previous owner, else the least
 ///    lag); the chosen instance gets a standby in its place if that instance had one, otherwise
@@ -111,11 +112,10 @@ package struct HighAvailabilityTaskAssignor: Sendable {
         for task in tasks where stateful.contains(task) {
             for _ in 0..<max(numStandbyReplicas, 0) {
                 let candidates = all.filter { $0 != chosen[task] && !standby[$0].contains(task) }
-                guard
-                    let client = candidates.min(by: {
-                        (lag($0, task), load(standby, $0), $0) < (lag($1, task), load(standby, $1), $1)
-                    })
-                else { break }
+                func key(_ client: Int) -> (Int64, Int, Double, Int) {
+                    (lag(client, task), clients[client].previousStandby.contains(task) ? 0 : 1, load(standby, client), client)
+                }
+                guard let client = candidates.min(by: { key($0) < key($1) }) else { break }
                 standby[client].insert(task)
             }
         }
