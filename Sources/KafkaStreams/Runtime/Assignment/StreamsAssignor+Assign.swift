@@ -45,7 +45,8 @@ extension StreamsAssignor {
         let stateful = Set(tasks.filter(layout.isStateful))
         var membersByProcess: [UUID: [String]] = [:]
         for (memberID, info) in infos { membersByProcess[info.processID, default: []].append(memberID) }
-        let offsetSums = membersByProcess.mapValues { members in Self.mergedOffsetSums(members.map { infos[$0]!.taskOffsetSums })
+        let offsetSums = membersByProcess.mapValues { members in
+            Self.mergedOffsetSums(members.map { infos[$0]!.taskOffsetSums })
         }
         let (lags, lagsKnown) = await computeLags(offsetSums: offsetSums, stateful: stateful)
         let clients = membersByProcess.map { processID, members in
@@ -57,16 +58,8 @@ extension StreamsAssignor {
         let placement = taskAssignor.assign(tasks: tasks, stateful: stateful, clients: clients)
         let followup = placement.probingRebalanceNeeded || !lagsKnown ? Int64(probingRebalanceInterval / .milliseconds(1)) : -1
 
-        var partitionsByHost: [String: [KafkaClient.TopicPartition]] = [:]
-        var standbyPartitionsByHost: [String: [KafkaClient.TopicPartition]] = [:]
-        for (processID, members) in membersByProcess {
-            guard let host = members.sorted().compactMap({ infos[$0]!.applicationServer }).first else { continue }
-            partitionsByHost[host] = (placement.active[processID] ?? []).flatMap {
-                layout.inputPartitions(of: $0, partitionCounts: counts)
-            }.sorted()
-            standbyPartitionsByHost[host] = placement.allStandby(of: processID)
-                .flatMap { layout.inputPartitions(of: $0, partitionCounts: counts) }.sorted()
-        }
+        let (partitionsByHost, standbyPartitionsByHost) = hostPartitions(
+            placement, membersByProcess: membersByProcess, infos: infos, counts: counts)
         for (processID, unsorted) in membersByProcess {
             let members = unsorted.sorted()
             let active = MemberTaskDistributor.distribute(
@@ -88,6 +81,25 @@ extension StreamsAssignor {
             }
         }
         return result
+    }
+
+    /// Each instance's `application.server` → the input partitions of its active tasks, and
+    /// of its standby tasks (warm-ups included), for interactive-query routing.
+    func hostPartitions(
+        _ placement: TaskPlacement, membersByProcess: [UUID: [String]], infos: [String: SubscriptionInfo],
+        counts: [String: Int32]
+    ) -> (active: [String: [KafkaClient.TopicPartition]], standby: [String: [KafkaClient.TopicPartition]]) {
+        var active: [String: [KafkaClient.TopicPartition]] = [:]
+        var standby: [String: [KafkaClient.TopicPartition]] = [:]
+        for (processID, members) in membersByProcess {
+            guard let host = members.sorted().compactMap({ infos[$0]!.applicationServer }).first else { continue }
+            let inputs = { (tasks: Set<TaskId>) in
+                tasks.flatMap { self.layout.inputPartitions(of: $0, partitionCounts: counts) }.sorted()
+            }
+            active[host] = inputs(placement.active[processID] ?? [])
+            standby[host] = inputs(placement.allStandby(of: processID))
+        }
+        return (active, standby)
     }
 
     /// Each instance's lag per task (see ``ClientState/lags``), and whether the end offsets
