@@ -48,14 +48,15 @@ package struct HighAvailabilityTaskAssignor: Sendable {
         let clients = unsorted.sorted { $0.processID.uuidString < $1.processID.uuidString }
         guard !clients.isEmpty else { return placement }
         let all = clients.indices
-        let tasks = tasks.sorted()
+        let capacity = clients.map { max($0.capacity, 1) }
+        let tasks = Set(tasks).sorted()
         func lag(_ client: Int, _ task: TaskId) -> Int64 {
             stateful.contains(task) ? clients[client].lags[task] ?? .max : 0
         }
         func caughtUp(_ client: Int, _ task: TaskId) -> Bool { lag(client, task) <= acceptableRecoveryLag }
         /// Tasks per thread of `client` in `tasks` (equal fractions give equal doubles).
         func load(_ tasks: [Set<TaskId>], _ client: Int) -> Double {
-            Double(tasks[client].count) / Double(clients[client].capacity)
+            Double(tasks[client].count) / Double(capacity[client])
         }
 
         var previousOwner: [TaskId: Int] = [:]
@@ -66,8 +67,8 @@ package struct HighAvailabilityTaskAssignor: Sendable {
         previousOwner = previousOwner.filter { known.contains($0.key) }
 
         // 1. Quotas: everyone gets a floor; `extras` instances may take one task more.
-        let threads = clients.reduce(0) { $0 + $1.capacity }
-        let floor = clients.map { tasks.count * $0.capacity / threads }
+        let threads = capacity.reduce(0, +)
+        let floor = capacity.map { tasks.count * $0 / threads }
         var extras = tasks.count - floor.reduce(0, +)
         var active = [Set<TaskId>](repeating: [], count: clients.count)
         var chosen: [TaskId: Int] = [:]
