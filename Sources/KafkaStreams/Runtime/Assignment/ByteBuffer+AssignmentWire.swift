@@ -23,7 +23,7 @@ extension ByteBuffer {
 
     /// The 16 bytes of a UUID.
     mutating func writeAssignmentUUID(_ uuid: UUID) {
-        withUnsafeBytes(of: uuid.uuid) { writeBytes($0) }
+        withUnsafeBytes(of: uuid.uuid) { _ = writeBytes($0) }
     }
 
     /// A task id: `int32` sub-topology, `int32` partition.
