@@ -197,6 +197,16 @@ public actor KafkaConsumer {
         setAssignment([])
     }
 
+    /// Makes the next ``poll(timeout:)`` rejoin the group, which starts a rebalance of the
+    /// whole group (Java's `enforceRebalance`): an assignor that asked for a follow-up
+    /// rebalance (the Streams assignor's probing rebalances) calls it. Does nothing for a
+    /// consumer that is not a group member.
+    public func enforceRebalance(reason: String) {
+        guard isGroupSubscription, generation >= 0 else { return }
+        logger.info("rejoining group \(config.groupID ?? ""): \(reason)")
+        needsRejoin = true
+    }
+
     /// The partitions this consumer reads now.
     public var assignment: Set<TopicPartition> { Set(partitions.keys) }
 

@@ -20,7 +20,11 @@ extension StreamThread {
         }
         for id in Array(pendingTasks.keys) where wanted[id] == nil { pendingTasks[id] = nil }
         for (id, tps) in wanted where active[id] == nil {
-            standbys.removeValue(forKey: id).map { $0.close(clean: true) }
+            if let standby = standbys.removeValue(forKey: id) {
+                // Promoted: the active task restores from where the standby got to.
+                try await changelogs.unregister(standby.stateManager)
+                standby.close(clean: true)
+            }
             pendingTasks[id] = tps
         }
         // Standbys: keep those still assigned, close the rest, create new ones.

@@ -52,13 +52,21 @@ actor StreamThread {
     var assignedStandbys: Set<TaskId> = []
     /// Active tasks the assignor gave this member (nil: derive them from the partitions).
     var assignedActives: [TaskId: Set<TopicPartition>]?
+    /// Where every instance's active and standby partitions are (`application.server`).
+    var partitionsByHost: [String: Set<TopicPartition>] = [:]
+    var standbyPartitionsByHost: [String: Set<TopicPartition>] = [:]
+    /// When the assignor asked for a probing rebalance.
+    var followupRebalanceAt: ContinuousClock.Instant?
+    /// An error the group leader's assignment carried; the thread fails with it.
+    var assignmentError: StreamsError?
+    /// Lets the assignor reach this thread.
+    nonisolated let bridge: ThreadAssignmentBridge
 
     var exactlyOnce: Bool { context.config.processingGuarantee == .exactlyOnceV2 }
 
     init(
         index: Int, context: RuntimeContext, admin: KafkaAdmin, logger: Logger,
-        onStateChange: @escaping @Sendable (Int, ThreadState) -> Void,
-        assignor: (any PartitionAssignor)?
+        onStateChange: @escaping @Sendable (Int, ThreadState) -> Void
     ) throws {
         self.index = index
         let clientID = context.config.properties["client.id"] ?? context.config.applicationID
@@ -81,7 +89,9 @@ actor StreamThread {
         consumerConfig.sessionTimeout = config.sessionTimeout
         consumerConfig.heartbeatInterval = config.heartbeatInterval
         consumerConfig.fetchMaxWait = config.fetchMaxWait
-        if let assignor { consumerConfig.assignors = [assignor] }
+        let bridge = ThreadAssignmentBridge()
+        self.bridge = bridge
+        consumerConfig.assignors = [Self.makeAssignor(context: context, admin: admin, bridge: bridge)]
         consumer = try KafkaConsumer(config: consumerConfig, logger: logger)
 
         var restoreConfig = ConsumerConfig(client: context.client, groupID: nil)
@@ -169,6 +179,8 @@ actor StreamThread {
             throw StreamsError(.client, "poll failed: \(error)", cause: error)
         }
         metrics.poll.recordInterval(since: pollStart)
+        if let assignmentError { throw assignmentError }
+        await maybeProbe()
         try await createPendingTasks()
         if changelogs.hasPartitions {
             try await changelogs.poll(timeout: changelogs.isRestoring ? .milliseconds(50) : .zero)

@@ -193,3 +193,38 @@ public struct ReadOnlySessionView<Key: Sendable, Value: Sendable>: Sendable {
         }.flatMap { $0 }
     }
 }
+
+/// Which instances hold a key of a store (Kafka's `KeyQueryMetadata`).
+public struct KeyQueryMetadata: Sendable, Hashable {
+    /// The `application.server` of the instance whose active task holds the key, or `nil`
+    /// if the instances do not set `application.server` or the assignment is not known.
+    public var activeHost: String?
+    /// The instances holding standby copies.
+    public var standbyHosts: Set<String>
+    /// The input partition the key belongs to.
+    public var partition: TopicPartition
+}
+
+extension StreamThread {
+    /// The hosts of a partition, from the last assignment.
+    func hosts(of partition: TopicPartition) -> (active: String?, standbys: Set<String>) {
+        let active = partitionsByHost.first { $0.value.contains(partition) }?.key
+        let standbys = Set(standbyPartitionsByHost.filter { $0.value.contains(partition) }.keys)
+        return (active, standbys)
+    }
+}
+
+extension StreamsApplication {
+    /// Where a key of a store lives: the instance (`application.server`) running the task
+    /// of the key's partition, and those with standby copies (Kafka's
+    /// `queryMetadataForKey`). Route a query for the key there.
+    /// - Throws: as ``partition(forKey:serde:store:)``.
+    public func metadataForKey<Key>(_ store: String, key: Key, serde: Serde<Key>) async throws -> KeyQueryMetadata {
+        let partition = try partition(forKey: key, serde: serde, store: store)
+        guard let thread = box.withLockedValue({ $0.threads.first }) else {
+            return KeyQueryMetadata(activeHost: nil, standbyHosts: [], partition: partition)
+        }
+        let (active, standbys) = await thread.hosts(of: partition)
+        return KeyQueryMetadata(activeHost: active, standbyHosts: standbys, partition: partition)
+    }
+}

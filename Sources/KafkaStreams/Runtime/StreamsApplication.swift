@@ -166,8 +166,8 @@ public final class StreamsApplication: Sendable {
         }
         let thread = try StreamThread(
             index: index, context: context, admin: admin, logger: logger,
-            onStateChange: { [weak self] index, state in self?.threadStateChanged(index, state) },
-            assignor: makeAssignor(context: context, admin: admin))
+            onStateChange: { [weak self] index, state in self?.threadStateChanged(index, state) })
+        thread.bridge.thread.withLockedValue { $0 = thread }
         let run = Task {
             do {
                 try await thread.run()
@@ -180,11 +180,6 @@ public final class StreamsApplication: Sendable {
             $0.threadRuns[index] = run
         }
         return thread
-    }
-
-    /// The assignor the threads offer: the Streams assignor (task-aware, sticky, standbys).
-    func makeAssignor(context: RuntimeContext, admin: KafkaAdmin) -> (any PartitionAssignor)? {
-        nil
     }
 
     private func threadStateChanged(_ index: Int, _ state: ThreadState) {
