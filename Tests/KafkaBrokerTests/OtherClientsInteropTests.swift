@@ -83,13 +83,15 @@ import Testing
         config.autoCreateTopics = true
         try await withBroker(config: config) { broker in
             try await createTopic(broker.bootstrapServers, "kc", partitions: 1)
-            let metadata = try await runProcess("/usr/bin/kcat", ["-b", broker.bootstrapServers, "-L", "-J"])
+            // -m 30: kcat waits 5 s for metadata by default, which an in-process broker sharing
+            // a loaded machine with the rest of the test run does not always answer within.
+            let metadata = try await runProcess("/usr/bin/kcat", ["-b", broker.bootstrapServers, "-m", "30", "-L", "-J"])
             let json = try JSONSerialization.jsonObject(with: Data(metadata.utf8)) as! [String: Any]
             let topics = (json["topics"] as? [[String: Any]] ?? []).compactMap { $0["topic"] as? String }
             #expect(topics.contains("kc"))
             let input = (0..<25).map { "key\($0):value \($0)" }.joined(separator: "\n") + "\n"
-            try await runProcess("/usr/bin/kcat", ["-b", broker.bootstrapServers, "-P", "-t", "kc", "-K:", "-p", "0"], input: Data(input.utf8))
-            let consumed = try await runProcess("/usr/bin/kcat", ["-b", broker.bootstrapServers, "-C", "-t", "kc", "-o", "beginning", "-e", "-f", "%k=%s@%o\\n"])
+            try await runProcess("/usr/bin/kcat", ["-b", broker.bootstrapServers, "-m", "30", "-P", "-t", "kc", "-K:", "-p", "0"], input: Data(input.utf8))
+            let consumed = try await runProcess("/usr/bin/kcat", ["-b", broker.bootstrapServers, "-m", "30", "-C", "-t", "kc", "-o", "beginning", "-e", "-f", "%k=%s@%o\\n"])
             #expect(consumed.split(separator: "\n").map(String.init) == (0..<25).map { "key\($0)=value \($0)@\($0)" })
         }
     }
