@@ -21,6 +21,8 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
     private var lastKey: [UInt8] = []
     /// A buffer values are decoded from, reused instead of one allocation per read.
     private var readBuffer = ByteBuffer()
+    /// Operation counters, once open.
+    private var metrics: StoreMetrics?
 
     /// Wraps a bytes store.
     public init(inner: any KeyValueStore<[UInt8], [UInt8]>, keySerde: Serde<Key>, valueSerde: Serde<Value>) {
@@ -36,7 +38,10 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
     /// Whether the store is open.
     public var isOpen: Bool { inner.isOpen }
     /// Opens the bytes store.
-    public func initialize(context: StateStoreContext) throws { try inner.initialize(context: context) }
+    public func initialize(context: StateStoreContext) throws {
+        try inner.initialize(context: context)
+        metrics = StoreMetrics(store: name, context: context)
+    }
     /// Flushes the bytes store.
     public func flush() throws { try inner.flush() }
     /// Closes the bytes store.
@@ -84,11 +89,17 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
 
     /// The value for the key.
     /// - Throws: ``StreamsError`` if the store is closed or bytes cannot be converted.
-    public func get(_ key: Key) throws -> Value? { try decodeValue(inner.get(keyBytes(key))) }
+    public func get(_ key: Key) throws -> Value? {
+        metrics?.get.increment()
+        return try decodeValue(inner.get(keyBytes(key)))
+    }
 
     /// Sets or (with `nil`) deletes the key.
     /// - Throws: ``StreamsError`` if the store is closed or bytes cannot be converted.
-    public func put(_ key: Key, _ value: Value?) throws { try inner.put(keyBytes(key), valueBytes(value)) }
+    public func put(_ key: Key, _ value: Value?) throws {
+        metrics?.put.increment()
+        try inner.put(keyBytes(key), valueBytes(value))
+    }
 
     /// Sets the value if the key has none; returns the existing value.
     /// - Throws: ``StreamsError`` if the store is closed or bytes cannot be converted.
@@ -104,11 +115,15 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
 
     /// Removes the key; returns its old value.
     /// - Throws: ``StreamsError`` if the store is closed or bytes cannot be converted.
-    public func delete(_ key: Key) throws -> Value? { try decodeValue(inner.delete(keyBytes(key))) }
+    public func delete(_ key: Key) throws -> Value? {
+        metrics?.delete.increment()
+        return try decodeValue(inner.delete(keyBytes(key)))
+    }
 
     /// Entries in `from...to` by serialized-key order.
     /// - Throws: ``StreamsError`` if the store is closed or a bound cannot be serialized.
     public func range(from: Key?, to: Key?) throws -> KeyValueIterator<Key, Value> {
+        metrics?.range.increment()
         try typed(inner.range(from: from.map(keyBytes), to: to.map(keyBytes)))
     }
 

@@ -5,6 +5,8 @@ public final class MeteredWindowStore<Key, Value>: WindowStore, WrappedStateStor
 
     /// The bytes store underneath.
     public let inner: any WindowStore<[UInt8], [UInt8]>
+    /// Operation counters, once open.
+    private var metrics: StoreMetrics?
     let serdes: StoreSerdes<Key, Value>
 
     /// Wraps a bytes store.
@@ -20,7 +22,10 @@ public final class MeteredWindowStore<Key, Value>: WindowStore, WrappedStateStor
     /// Whether the store is open.
     public var isOpen: Bool { inner.isOpen }
     /// Opens the store.
-    public func initialize(context: StateStoreContext) throws { try inner.initialize(context: context) }
+    public func initialize(context: StateStoreContext) throws {
+        try inner.initialize(context: context)
+        metrics = StoreMetrics(store: name, context: context)
+    }
     /// Flushes the store.
     public func flush() throws { try inner.flush() }
     /// Closes the store.
@@ -29,18 +34,21 @@ public final class MeteredWindowStore<Key, Value>: WindowStore, WrappedStateStor
     /// Writes a window (`nil` deletes).
     /// - Throws: ``StreamsError`` if closed or not serializable.
     public func put(_ key: Key, _ value: Value?, windowStart: Int64) throws {
+        metrics?.put.increment()
         try inner.put(serdes.keyBytes(key), serdes.valueBytes(value), windowStart: windowStart)
     }
 
     /// The key's window at `windowStart`.
     /// - Throws: ``StreamsError`` if closed or not deserializable.
     public func fetch(_ key: Key, windowStart: Int64) throws -> Value? {
+        metrics?.get.increment()
         try serdes.value(inner.fetch(serdes.keyBytes(key), windowStart: windowStart))
     }
 
     /// The key's windows in a start range.
     /// - Throws: ``StreamsError`` if closed.
     public func fetch(_ key: Key, from: Int64, to: Int64, backward: Bool) throws -> KeyValueIterator<Int64, Value> {
+        metrics?.range.increment()
         let bytes = try inner.fetch(serdes.keyBytes(key), from: from, to: to, backward: backward)
         let serdes = self.serdes
         return KeyValueIterator(
