@@ -167,10 +167,100 @@ private func records(_ d: TopologyTestDriver, _ topic: String = "out") throws ->
         try input.pipeInput("k", 1, timestamp: 0)
         try input.pipeInput("k", 2, timestamp: 3)
         try input.pipeInput("k", 4, timestamp: 50)
-        try input.pipeInput("k", 8, timestamp: 1)  // session [0,3] ended at 3 < 50 - 1: dropped
+        try input.pipeInput("k", 8, timestamp: 1)  // session [0,3] closed: 50 > 3 + gap 5 + grace 1: dropped
         let values = try d.outputTopic("out", key: .sessionWindowed(.string), value: .optional(.int64)).readValuesToList()
         #expect(values.map { $0.flatMap { $0 } } == [1, nil, 3, 4])
         #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+}
+
+/// Sessions close when stream time passes end + gap + grace, as in Kafka Streams'
+/// `KStreamSessionWindowAggregate` (`windowCloseTime = streamTime - grace - inactivityGap`).
+@Suite struct SessionCloseTests {
+    enum Output { case updates, onWindowClose, suppressed }
+
+    func sessionCount(gap: Int64, grace: Int64, _ output: Output) throws -> (TopologyTestDriver, TestInputTopic<String, String>) {
+        let builder = StreamsBuilder()
+        let windowed = builder.stream("in", key: .string, value: .string).groupByKey()
+            .windowedBy(.session(gap: .milliseconds(gap)).grace(.milliseconds(grace)))
+        let table = output == .onWindowClose ? windowed.emitStrategy(.onWindowClose).count() : windowed.count()
+        (output == .suppressed ? table.suppress(.untilWindowCloses) : table)
+            .toStream().to("out", key: .sessionWindowed(.string), value: .optional(.int64))
+        let d = try TopologyTestDriver(try builder.build())
+        return (d, d.inputTopic("in", key: .string, value: .string))
+    }
+
+    func sessions(_ d: TopologyTestDriver) throws -> [String] {
+        try d.outputTopic("out", key: .sessionWindowed(.string), value: .optional(.int64)).readRecordsToList().map { r in
+            let value = r.value.flatMap { $0 }.map(String.init) ?? "null"
+            return "\(r.key!.key)[\(r.key!.window.start),\(r.key!.window.end)]=\(value)/t\(r.timestamp!)"
+        }
+    }
+
+    /// Gap 10, no grace: `a[0,0]` would close at stream time 1 under end + grace, but `a` at 5
+    /// (within the gap after its end) still extends it; `a[0,5]` closes at stream time 16.
+    func pipeRecordWithinTheGap(_ input: TestInputTopic<String, String>) throws {
+        try input.pipeInput("a", "x", timestamp: 0)
+        try input.pipeInput("b", "x", timestamp: 8)
+        try input.pipeInput("a", "x", timestamp: 5)   // within the gap after a[0,0]: extends it to [0,5]
+        try input.pipeInput("b", "x", timestamp: 15)
+        try input.pipeInput("a", "x", timestamp: 1)   // stream time 15 = 5 + 10 + 0: a[0,5] still open
+        try input.pipeInput("b", "x", timestamp: 16)  // 16 > 15: a[0,5] closes
+        try input.pipeInput("a", "x", timestamp: 2)   // would update a[0,5]: dropped
+    }
+
+    @Test func aRecordWithinTheGapAfterTheEndExtendsTheSession() throws {
+        let (d, input) = try sessionCount(gap: 10, grace: 0, .updates)
+        try pipeRecordWithinTheGap(input)
+        #expect(try sessions(d) == [
+            "a[0,0]=1/t0", "b[8,8]=1/t8", "a[0,0]=null/t0", "a[0,5]=2/t5", "b[8,8]=null/t8", "b[8,15]=2/t15", "a[0,5]=3/t5",
+            "b[8,15]=null/t15", "b[8,16]=3/t16",
+        ])
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+
+    @Test func onWindowCloseEmitsASessionOnlyOnceNoRecordCanExtendIt() throws {
+        let (d, input) = try sessionCount(gap: 10, grace: 0, .onWindowClose)
+        try pipeRecordWithinTheGap(input)
+        #expect(try sessions(d) == ["a[0,5]=3/t5"])
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+
+    @Test func suppressUntilWindowClosesWaitsForGapAndGrace() throws {
+        let (d, input) = try sessionCount(gap: 10, grace: 0, .suppressed)
+        try pipeRecordWithinTheGap(input)
+        #expect(try sessions(d) == ["a[0,0]=null/t0", "a[0,5]=3/t5"])
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+
+    /// The session worked example of docs/windowing.md (gap 10, grace 20).
+    func pipeWorkedExample(_ input: TestInputTopic<String, String>) throws {
+        for t: Int64 in [0, 20, 10, 28, 45, 3, 49, 60, 1, 90] { try input.pipeInput("a", "x", timestamp: t) }
+    }
+
+    @Test func workedExampleUpdates() throws {
+        let (d, input) = try sessionCount(gap: 10, grace: 20, .updates)
+        try pipeWorkedExample(input)
+        #expect(try sessions(d) == [
+            "a[0,0]=1/t0", "a[20,20]=1/t20", "a[0,0]=null/t0", "a[20,20]=null/t20", "a[0,20]=3/t20", "a[0,20]=null/t20",
+            "a[0,28]=4/t28", "a[45,45]=1/t45", "a[0,28]=5/t28", "a[45,45]=null/t45", "a[45,49]=2/t49", "a[60,60]=1/t60",
+            "a[90,90]=1/t90",
+        ])
+        #expect(d.droppedRecordsByReason == ["late-record": 1])
+    }
+
+    @Test func workedExampleOnWindowClose() throws {
+        let (d, input) = try sessionCount(gap: 10, grace: 20, .onWindowClose)
+        try pipeWorkedExample(input)
+        #expect(try sessions(d) == ["a[0,28]=5/t28", "a[45,49]=2/t49"])
+    }
+
+    @Test func workedExampleSuppressed() throws {
+        let (d, input) = try sessionCount(gap: 10, grace: 20, .suppressed)
+        try pipeWorkedExample(input)
+        #expect(try sessions(d) == [
+            "a[0,0]=null/t0", "a[20,20]=null/t20", "a[0,20]=null/t20", "a[0,28]=5/t28", "a[45,45]=null/t45", "a[45,49]=2/t49",
+        ])
     }
 }
 

@@ -42,8 +42,8 @@ public struct Suppressed: Sendable, Hashable {
     let mode: Mode
     let buffer: BufferConfig
 
-    /// Only each window's final result, once stream time passes its end + grace (the
-    /// table must be a windowed aggregation). Unbounded buffer.
+    /// Only each window's final result, once stream time passes its end + grace (for
+    /// sessions, end + gap + grace; the table must be a windowed aggregation). Unbounded buffer.
     public static var untilWindowCloses: Suppressed { Suppressed(mode: .untilWindowCloses, buffer: .unbounded) }
 
     /// Only each window's final result, with a bounded buffer (which must shut down when

@@ -62,8 +62,10 @@ public struct TimeWindows: Sendable, Hashable {
 /// Windows of activity per key, closed by a gap of inactivity: a record within `gap` of a
 /// session extends it, and a record between two sessions merges them.
 ///
-/// A session is `[first, last]` (both inclusive); it accepts records until stream time
-/// passes `end + grace`.
+/// A session is `[first, last]` (both inclusive). As in Kafka Streams, it closes once stream
+/// time passes `end + gap + grace` (until then a record within the gap after its end may
+/// still extend it); a record is dropped as late when the session it would make (merged
+/// with the sessions within its gap) has closed by that rule.
 public struct SessionWindows: Sendable, Hashable {
     /// The inactivity gap in ms.
     public let gapMs: Int64
@@ -86,7 +88,8 @@ public struct SessionWindows: Sendable, Hashable {
 public enum EmitStrategy: Sendable, Hashable {
     /// On every update (deduplicated per commit when the store caches). The default.
     case onWindowUpdate
-    /// Once per window, after it closes (stream time passes end + grace).
+    /// Once per window, after it closes (stream time passes end + grace; for sessions,
+    /// end + gap + grace).
     case onWindowClose
 }
 

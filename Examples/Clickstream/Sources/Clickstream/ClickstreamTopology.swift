@@ -102,12 +102,8 @@ public struct ClickstreamTopology: Sendable {
 
     /// Closed sessions per user.
     func sessions(_ views: KStream<String, PageView>) -> KStream<String, UserSession> {
-        // Workaround: KafkaStreams closes a session at end + grace, where Kafka Streams closes it
-        // at end + gap + grace (a view within the gap may still extend it). Adding the gap to
-        // the grace gives Kafka's rule, so no session is emitted before it is final. See the
-        // known-issue test `sessionsCloseOnlyAfterTheGap` in ClickstreamTests; remove this when it fails.
         views.groupByKey()
-            .windowedBy(.session(gap: sessionGap).grace(sessionGrace + sessionGap))
+            .windowedBy(.session(gap: sessionGap).grace(sessionGrace))
             .emitStrategy(.onWindowClose)
             .count(Materialized(Self.sessionsStore))
             .toStream()

@@ -165,7 +165,8 @@ public struct SessionWindowedCogroupedKStream<Key, Aggregate> {
         let windows = self.windows
         let retention = max(materialized.retention.map(\.milliseconds) ?? 0, windows.gapMs + windows.graceMs + 1)
         return cogrouped.windowedAggregate(
-            named: named, materialized, initializer: initializer, target: .sessions(windows, merger: merger), graceMs: windows.graceMs,
+            named: named, materialized, initializer: initializer, target: .sessions(windows, merger: merger),
+            graceMs: windows.gapMs + windows.graceMs,
             keySerdeFor: { .sessionWindowed($0) },
             store: { name, k, v in
                 materialized.sessionStoreBuilder(name: name, retentionMs: retention, key: k, value: v).erased

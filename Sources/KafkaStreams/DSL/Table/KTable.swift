@@ -10,7 +10,8 @@ public struct KTable<Key, Value> {
     let keySerde: Serde<Key>?
     let valueSerde: Serde<Value>?
     let node: TableNode
-    /// For a windowed aggregation's table: the windows' grace, which `suppress` needs.
+    /// For a windowed aggregation's table: how long after a window's end it closes, which
+    /// `suppress` needs (the grace; for sessions, gap + grace, as in Kafka Streams).
     var windowGraceMs: Int64? = nil
     /// How joins read an unmaterialized derived table (see ``lookup``); `nil`: from its store.
     var derivedLookup: TableLookup<Key, Value>? = nil

@@ -109,8 +109,9 @@ final class SuppressProcessor<Key, Value>: Processor {
 
 extension KTable {
     /// Holds back updates: with `.untilWindowCloses`, each window's final result only, once
-    /// stream time passes its end + grace; with `.untilTimeLimit`, the latest update per key
-    /// once it is the limit older than stream time. Processor `KTABLE-SUPPRESS-<n>`.
+    /// stream time passes its end + grace (for sessions, end + gap + grace); with
+    /// `.untilTimeLimit`, the latest update per key once it is the limit older than stream
+    /// time. Processor `KTABLE-SUPPRESS-<n>`.
     ///
     /// The buffer is in memory (not restored after a crash in this version).
     public func suppress(named: Named? = nil, _ suppressed: Suppressed) -> KTable {

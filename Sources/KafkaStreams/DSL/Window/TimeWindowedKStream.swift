@@ -91,6 +91,9 @@ public struct TimeWindowedKStream<Key, Value> {
 }
 
 /// A grouped stream cut into sessions, ready for `count`, `reduce` or `aggregate`.
+///
+/// A session closes once stream time passes its end + gap + grace; ``emitStrategy(_:)``
+/// `.onWindowClose` forwards each session once, then.
 public struct SessionWindowedKStream<Key, Value> {
     let grouped: KGroupedStream<Key, Value>
     let windows: SessionWindows
@@ -133,7 +136,7 @@ public struct SessionWindowedKStream<Key, Value> {
         }
         return KTable(
             builder: builder, name: name, keySerde: keySerde.map { .sessionWindowed($0) }, valueSerde: aggregateSerde, node: node,
-            windowGraceMs: windows.graceMs)
+            windowGraceMs: windows.gapMs + windows.graceMs)
     }
 
     /// Counts the records per key and session.

@@ -82,6 +82,10 @@ final class TimeWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
 /// Session-windowed `count` / `reduce` / `aggregate`: a record starts a session or joins
 /// the sessions within the gap, merging them; merged-away sessions are removed and
 /// forwarded as tombstones, then the merged session is forwarded (timestamp: its end).
+/// As in Kafka Streams, a session closes once stream time passes end + gap + grace (until
+/// then a record within the gap after its end may still extend it): a record whose merged
+/// session ends before stream time - gap - grace is dropped (`late-record`), and with
+/// `onWindowClose` a session is forwarded once, after it closes.
 final class SessionWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
     typealias OutKey = Windowed<Key>
     typealias OutValue = Change<Aggregate>
@@ -130,10 +134,12 @@ final class SessionWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
             aggregate = try merger(record.key, aggregate, session.value)
             merged = Window(start: min(merged.start, session.key.window.start), end: max(merged.end, session.key.window.end))
         }
-        guard streamTime <= merged.end + windows.graceMs else {
+        guard streamTime <= merged.end + windows.gapMs + windows.graceMs else {
             context.task.dropRecord(
                 reason: .lateRecord, node: context.nodeName,
-                message: "session \(merged) closed at stream time \(streamTime) (grace \(windows.graceMs) ms)", level: .debug)
+                message: "session \(merged) closed at stream time \(streamTime) "
+                    + "(gap \(windows.gapMs) ms, grace \(windows.graceMs) ms)",
+                level: .debug)
             return
         }
         if overlapping.count != 1 || overlapping.first?.key.window != merged {
@@ -157,8 +163,9 @@ final class SessionWindowAggregateProcessor<Key, Value, Aggregate>: Processor {
         }
     }
 
+    /// Forwards every session that closed since the last call (end < stream time - gap - grace).
     private func emitClosedSessions(streamTime: Int64) throws {
-        let closedThroughEnd = streamTime - windows.graceMs - 1
+        let closedThroughEnd = streamTime - windows.gapMs - windows.graceMs - 1
         guard closedThroughEnd > emittedThroughEnd else { return }
         let all = try store.all()
         while let session = try all.next() {
