@@ -124,7 +124,7 @@ public final class MeteredKeyValueStore<Key, Value>: KeyValueStore, WrappedState
     /// - Throws: ``StreamsError`` if the store is closed or a bound cannot be serialized.
     public func range(from: Key?, to: Key?) throws -> KeyValueIterator<Key, Value> {
         metrics?.range.increment()
-        try typed(inner.range(from: from.map(keyBytes), to: to.map(keyBytes)))
+        return try typed(inner.range(from: from.map(keyBytes), to: to.map(keyBytes)))
     }
 
     /// Entries in `from...to` in reverse order.

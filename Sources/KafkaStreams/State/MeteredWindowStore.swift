@@ -42,7 +42,7 @@ public final class MeteredWindowStore<Key, Value>: WindowStore, WrappedStateStor
     /// - Throws: ``StreamsError`` if closed or not deserializable.
     public func fetch(_ key: Key, windowStart: Int64) throws -> Value? {
         metrics?.get.increment()
-        try serdes.value(inner.fetch(serdes.keyBytes(key), windowStart: windowStart))
+        return try serdes.value(inner.fetch(serdes.keyBytes(key), windowStart: windowStart))
     }
 
     /// The key's windows in a start range.
