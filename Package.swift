@@ -97,9 +97,14 @@ let package = Package(
             name: "KafkaStreamsEmbedded",
             dependencies: ["KafkaStreams", "KafkaBroker", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "KafkaTestSupport",
+            path: "Tests/KafkaTestSupport"
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "KafkaTestSupport",
                 "KafkaStreams", "KafkaStreamsEmbedded", "KafkaBroker", "KafkaClient", "KafkaProtocol", "WordCount",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -181,7 +186,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaBrokerTests",
-            dependencies: ["KafkaBroker", "KafkaClient", "KafkaProtocol", "KafkaSecurity", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "KafkaTestSupport", "KafkaBroker", "KafkaClient", "KafkaProtocol", "KafkaSecurity",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

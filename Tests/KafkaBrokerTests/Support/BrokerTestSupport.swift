@@ -1,5 +1,6 @@
 import Foundation
 import KafkaBroker
+import KafkaTestSupport
 
 /// The repository root, found from this file's path.
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
@@ -20,74 +21,10 @@ func testBrokerConfig() -> BrokerConfig {
     return config
 }
 
-struct PeerFailure: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Runs a program to completion (killing it after `timeout` seconds) and returns its stdout;
-/// throws with its stderr when it fails. The waiting happens on a dispatch thread, never on
-/// Swift concurrency's cooperative pool, which the in-process broker needs to make progress.
-@discardableResult
-func runProcess(_ executable: String, _ arguments: [String], input: Data? = nil, timeout: TimeInterval = 60) async throws -> String {
-    try await withCheckedThrowingContinuation { continuation in
-        // A thread of its own: dispatch's global pool is as wide as the CPU count, and
-        // Foundation's Process needs it to deliver termination.
-        Thread {
-            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, input: input, timeout: timeout) })
-        }.start()
-    }
-}
-
-func runProcessBlocking(_ executable: String, _ arguments: [String], input: Data? = nil, timeout: TimeInterval = 60) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let stdin = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-    try process.run()
-    if let input {
-        stdin.fileHandleForWriting.write(input)
-        try? stdin.fileHandleForWriting.close()
-    }
-    let pid = process.processIdentifier
-    let finished = LockedData()
-    Thread {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !finished.isSet && Date() < deadline { usleep(100_000) }
-        if !finished.isSet { kill(pid, SIGKILL) }
-    }.start()
-    // Read both pipes to the end so that a chatty child never blocks on a full pipe.
-    let errorData = LockedData()
-    let errThread = Thread { errorData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-    errThread.start()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    finished.set(Data())
-    while !errorData.isSet { usleep(1000) }
-    let stderr = String(decoding: errorData.value, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-        throw PeerFailure(description: "\(executable) \(arguments.prefix(3).joined(separator: " ")) exited \(process.terminationStatus): \(stderr.suffix(3000))")
-    }
-    return String(decoding: data, as: UTF8.self)
-}
-
 /// Runs a Python snippet with `python3` from PATH; `args` become `sys.argv[1...]`.
 @discardableResult
 func runPython(_ script: String, _ args: [String] = [], timeout: TimeInterval = 60) async throws -> String {
     try await runProcess("/usr/bin/env", ["python3", "-c", script] + args, timeout: timeout)
-}
-
-final class LockedData: @unchecked Sendable {  // all access goes through `lock`
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
-    func set(_ value: Data) { lock.withLock { data = value; done = true } }
-    var isSet: Bool { lock.withLock { done } }
-    var value: Data { lock.withLock { data } }
 }
 
 /// Starts a broker in a fresh directory, runs `body`, and shuts the broker down.

@@ -1,3 +1,4 @@
+import KafkaTestSupport
 import Foundation
 
 /// A throwaway certificate authority with a broker certificate (for 127.0.0.1 and
