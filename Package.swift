@@ -145,8 +145,12 @@ let package = Package(
             path: "Examples/WordCount/Tests/WordCountTests"
         ),
         .target(
+            name: "ExampleSupport",
+            path: "Examples/Shared/Sources/ExampleSupport"
+        ),
+        .target(
             name: "FraudDetection",
-            dependencies: ["KafkaStreams"],
+            dependencies: ["KafkaStreams", "ExampleSupport"],
             path: "Examples/FraudDetection/Sources/FraudDetection"
         ),
         .testTarget(
@@ -156,7 +160,7 @@ let package = Package(
         ),
         .target(
             name: "Clickstream",
-            dependencies: ["KafkaStreams"],
+            dependencies: ["KafkaStreams", "ExampleSupport"],
             path: "Examples/Clickstream/Sources/Clickstream"
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+@_exported import ExampleSupport
 import Foundation
 
 /// Makes deterministic test data for ``ClickstreamTopology``: users with profiles, their

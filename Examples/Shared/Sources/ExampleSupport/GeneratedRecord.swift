@@ -1,5 +1,5 @@
-/// One record made by ``PaymentGenerator``: a topic, key and value bytes (as a producer
-/// would send them) and a timestamp.
+/// One record made by an example's data generator: a topic, key and value bytes (as a
+/// producer would send them) and a timestamp.
 public struct GeneratedRecord: Hashable, Sendable {
     /// The topic to send it to.
     public var topic: String
