@@ -376,7 +376,9 @@ import Testing
             config.maxBlock = .milliseconds(300)
         }
         _ = try await producer.send(topic: "orders", key: nil, value: ByteBuffer(string: "warm-up"))
-        for broker in 1...3 { try mock.command("rtt \(broker) 1500") }
+        // Responses take 8 s, so no buffer space comes back while the loop below runs, however
+        // slowly a loaded machine runs it (1.5 s was not enough in CI: 30 accepted).
+        for broker in 1...3 { try mock.command("rtt \(broker) 8000") }
         var accepted = 0
         var rejection: KafkaClientError?
         let value = ByteBuffer(repeating: 0x61, count: 1000)
