@@ -5,13 +5,15 @@ import Logging
 
 /// Runs an operation with an admin client: on the cluster, or on the embedded broker
 /// started for the operation on `<state-dir>/<application-id>/embedded-broker` (as
-/// `StreamsApplication` starts it) and shut down afterwards.
+/// `StreamsApplication` starts it) and shut down afterwards; refused while the application
+/// runs on that state directory (``checkNotRunning(stateDirectory:applicationID:)``).
 func withAdmin<T: Sendable>(
     _ options: ConnectionOptions, applicationID: String?, _ body: (KafkaAdmin) async throws -> T
 ) async throws -> T {
     var broker: (any RunningEmbeddedBroker)?
     var servers = options.bootstrapServers
     if options.isEmbedded, let stateDirectory = options.stateDirectory, let applicationID {
+        try checkNotRunning(stateDirectory: stateDirectory, applicationID: applicationID)
         var logger = Logger(label: "kafka-broker")
         logger.logLevel = .warning
         let dataDirectory = embeddedBrokerDirectory(stateDirectory: stateDirectory, applicationID: applicationID)

@@ -3,6 +3,10 @@ import KafkaClient
 import KafkaTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `kstreams` on an application's embedded broker data, and the reset targets.
 @Suite(.serialized)
 struct EmbeddedAndTargetTests {
@@ -21,6 +25,22 @@ struct EmbeddedAndTargetTests {
         #expect(FileManager.default.fileExists(atPath: stateDir + "/app/embedded-broker"))
         let again = try await runProcess(kstreamsBinary, ["topics", "list"] + target)
         #expect(again.split(separator: "\n").contains("app-input"))
+    }
+
+    @Test func refusesTheEmbeddedDataOfARunningApplication() async throws {
+        let stateDir = temporaryDirectory("locked")
+        let taskDir = stateDir + "/app/1_0"
+        try FileManager.default.createDirectory(atPath: taskDir, withIntermediateDirectories: true)
+        // A running instance holds an flock on each of its tasks' `.lock` files.
+        let descriptor = open(taskDir + "/.lock", O_CREAT | O_RDWR, 0o644)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        defer { close(descriptor) }
+        let failure = await #expect(throws: PeerFailure.self) {
+            try await runProcess(
+                kstreamsBinary, ["reset", "--application-id", "app", "--bootstrap-servers", "embedded", "--state-dir", stateDir])
+        }
+        #expect(failure?.description.contains("application app is running on this state directory (task 1_0 is locked)") == true)
+        #expect(FileManager.default.fileExists(atPath: taskDir))
     }
 
     @Test func resetsToLatestAndToATimestamp() async throws {
