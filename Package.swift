@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .executable(name: "word-count", targets: ["WordCountApp"]),
+        .executable(name: "kstreams", targets: ["kstreams"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -186,6 +187,21 @@ let package = Package(
                 "KafkaSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "kstreams",
+            dependencies: [
+                "KafkaClient", "KafkaStreams", "KafkaStreamsEmbedded", "WordCount", "FraudDetection", "Clickstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KStreamsToolTests",
+            dependencies: [
+                "KafkaTestSupport", "KafkaBroker", "KafkaClient", "KafkaStreams", "KafkaStreamsEmbedded", "WordCount",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
