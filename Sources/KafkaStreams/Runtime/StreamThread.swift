@@ -61,6 +61,9 @@ actor StreamThread {
     var assignmentError: StreamsError?
     /// Lets the assignor reach this thread.
     nonisolated let bridge: ThreadAssignmentBridge
+    /// The (non-global) sub-topologies reading each source topic, computed once so that
+    /// routing a fetched record to its tasks allocates nothing.
+    let subtopologiesByTopic: [String: [Int]]
 
     var exactlyOnce: Bool { context.config.processingGuarantee == .exactlyOnceV2 }
 
@@ -89,6 +92,11 @@ actor StreamThread {
         consumerConfig.sessionTimeout = config.sessionTimeout
         consumerConfig.heartbeatInterval = config.heartbeatInterval
         consumerConfig.fetchMaxWait = config.fetchMaxWait
+        var byTopic: [String: [Int]] = [:]
+        for sub in context.layout.subtopologies where !sub.isGlobal {
+            for topic in sub.sourceTopics { byTopic[topic, default: []].append(sub.id) }
+        }
+        subtopologiesByTopic = byTopic
         let bridge = ThreadAssignmentBridge()
         self.bridge = bridge
         consumerConfig.assignors = [Self.makeAssignor(context: context, admin: admin, bridge: bridge)]
@@ -187,7 +195,9 @@ actor StreamThread {
             finishRestoration()
         }
         for record in records {
-            for id in context.tasks(reading: record.topicPartition) { active[id]?.add(record) }
+            for subtopology in subtopologiesByTopic[record.topic] ?? [] {
+                active[TaskId(subtopology: subtopology, partition: record.partition)]?.add(record)
+            }
         }
         if let global { try await global.poll() }
         let processStart = ContinuousClock.now
