@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
 let package = Package(
@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .executable(name: "word-count", targets: ["WordCountApp"]),
         .executable(name: "kstreams", targets: ["kstreams"]),
+        .library(name: "KafkaStreamsService", targets: ["KafkaStreamsService"]),
+        .executable(name: "fraud-detection", targets: ["FraudDetectionService"]),
+        .executable(name: "clickstream", targets: ["ClickstreamService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -21,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(
+            url: "https://github.com/apple/swift-configuration.git", from: "1.4.0",
+            traits: [.defaults, "YAML", "CommandLineArguments"]),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -100,6 +109,7 @@ let package = Package(
         ),
         .target(
             name: "KafkaTestSupport",
+            dependencies: ["KafkaBroker", "KafkaClient", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/KafkaTestSupport"
         ),
         .testTarget(
@@ -147,6 +157,13 @@ let package = Package(
         ),
         .target(
             name: "ExampleSupport",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Examples/Shared/Sources/ExampleSupport"
         ),
         .target(
@@ -203,6 +220,51 @@ let package = Package(
                 "KafkaTestSupport", "KafkaBroker", "KafkaClient", "KafkaStreams", "KafkaStreamsEmbedded", "WordCount",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        .target(
+            name: "KafkaStreamsService",
+            dependencies: [
+                "KafkaStreams", "KafkaStreamsEmbedded",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaStreamsServiceTests",
+            dependencies: [
+                "KafkaTestSupport", "KafkaStreamsService", "KafkaStreams", "KafkaStreamsEmbedded", "KafkaBroker",
+                "KafkaClient", "WordCount", "FraudDetection", "Clickstream",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "FraudDetectionService",
+            dependencies: [
+                "FraudDetection", "KafkaStreamsService", "KafkaStreams", "KafkaClient",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/FraudDetection/Sources/FraudDetectionService"
+        ),
+        .executableTarget(
+            name: "ClickstreamService",
+            dependencies: [
+                "Clickstream", "KafkaStreamsService", "KafkaStreams", "KafkaClient",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Clickstream/Sources/ClickstreamService"
         ),
         .testTarget(
             name: "KafkaBrokerTests",

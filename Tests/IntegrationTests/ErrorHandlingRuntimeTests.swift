@@ -1,4 +1,5 @@
 import Foundation
+import KafkaTestSupport
 import KafkaClient
 import KafkaStreams
 import NIOConcurrencyHelpers

@@ -16,13 +16,6 @@ func kstreams(_ arguments: String...) async throws -> String {
     try await runProcess(kstreamsBinary, arguments, timeout: 120)
 }
 
-/// A fresh temporary directory.
-func temporaryDirectory(_ prefix: String) -> String {
-    let path = NSTemporaryDirectory() + "kstreams-tool-\(prefix)-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 /// The embedded broker in-process, with helpers for the tests.
 struct ToolBroker {
     let broker: EmbeddedBroker

@@ -228,3 +228,20 @@ extension StreamsApplication {
         return KeyQueryMetadata(activeHost: active, standbyHosts: standbys, partition: partition)
     }
 }
+
+extension StreamsApplication {
+    /// The `application.server` of every instance in the last assignment, this one
+    /// included (Kafka's `metadataForAllStreamsClients`, hosts only), sorted; empty if the
+    /// instances do not set `application.server` or no assignment is known yet.
+    public func streamsClientHosts() async -> [String] {
+        guard let thread = box.withLockedValue({ $0.threads.first }) else { return [] }
+        return await thread.knownHosts()
+    }
+}
+
+extension StreamThread {
+    /// The hosts named in the last assignment.
+    func knownHosts() -> [String] {
+        Set(partitionsByHost.keys).union(standbyPartitionsByHost.keys).sorted()
+    }
+}

