@@ -7,6 +7,10 @@ import Prometheus
 public enum ServiceMetrics {
     private static let state = NIOLockedValueBox<PrometheusCollectorRegistry?>(nil)
 
+    /// Bootstraps swift-metrics with the registry, if not done yet: call it before creating
+    /// counters, timers or gauges of your own (``StreamsService`` does it when created).
+    public static func bootstrap() { _ = registry }
+
     /// The registry, bootstrapping swift-metrics with it on first use. If the program
     /// bootstrapped swift-metrics itself before, that backend stays and the registry only
     /// holds what is recorded into it directly.

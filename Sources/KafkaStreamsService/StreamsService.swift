@@ -71,7 +71,7 @@ public final class StreamsService: Service, Sendable {
         self.signals = gracefulShutdownSignals
         self.routes = routes
         self.logger = logger
-        _ = ServiceMetrics.registry
+        ServiceMetrics.bootstrap()
     }
 
     /// Runs the application, the HTTP endpoint and the extra services until a signal (or

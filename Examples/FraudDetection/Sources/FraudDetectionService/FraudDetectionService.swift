@@ -20,6 +20,7 @@ enum FraudDetectionService {
     static let roundSpan: Int64 = 2 * 24 * 3_600_000
 
     static func make(configuration: ServiceConfiguration, settings: FraudServiceSettings) throws -> StreamsService {
+        ServiceMetrics.bootstrap()  // before the example's own metrics
         let rules = FraudDetectionTopology()
         let latency = LatencyRecorder()
         let alertLatency = Timer(label: "fraud_alert_latency")
