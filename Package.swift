@@ -224,7 +224,7 @@ let package = Package(
         .target(
             name: "KafkaStreamsService",
             dependencies: [
-                "KafkaStreams", "KafkaStreamsEmbedded",
+                "KafkaStreams", "KafkaStreamsEmbedded", "KafkaClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

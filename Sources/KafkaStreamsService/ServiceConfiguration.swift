@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import KafkaClient
 import KafkaStreams
 import SystemPackage
 
@@ -44,6 +45,14 @@ public struct ServiceConfiguration: Sendable {
             streams = try StreamsConfig(properties: properties)
         } catch let error as StreamsError {
             throw ConfigurationError(key: error.message.split(separator: " ").first.map(String.init) ?? "?", message: error.message)
+        }
+        // The client's settings (security, timeouts) are checked now, not at start-up.
+        var client = properties
+        if streams.bootstrapServers == "embedded" { client["bootstrap.servers"] = "localhost:9092" }
+        do { _ = try ClientConfig(properties: client) } catch {
+            let text = "\(error)"
+            let key = StreamsConfig.propertyNames.first { text.contains($0) } ?? "client settings"
+            throw ConfigurationError(key: key, message: "\(key): \(text)")
         }
         httpHost = properties["http.host"] ?? "127.0.0.1"
         if let text = properties["http.port"] {

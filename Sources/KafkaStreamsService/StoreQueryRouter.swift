@@ -41,6 +41,9 @@ struct StoreQueryRouter: Sendable {
     /// `GET /stores/{store}/keys/{key}` from `target` (the request's path and query).
     func queryKey(store name: String, key: String, query: QueryParameters, target: String, forwarded: Bool) async throws -> Outcome {
         let store = try store(name)
+        if application.topology.isGlobalStore(name) {
+            return .local(try await store.queryKey(application, key, query))  // every instance holds all of it
+        }
         let metadata = try await store.locate(application, key)
         if let me = selfHost {
             guard let owner = metadata.activeHost else {
@@ -64,7 +67,7 @@ struct StoreQueryRouter: Sendable {
             throw QueryError.badRequest("store \(name) is a \(store.kind.rawValue) store: query its keys (/stores/\(name)/keys/{key})")
         }
         var remote: [ByteBuffer] = []
-        if !local, let me = selfHost {
+        if !local, !application.topology.isGlobalStore(name), let me = selfHost {
             let hosts = await application.streamsClientHosts()
             guard !hosts.isEmpty else { throw QueryError.unavailable("the instances of the application are not known yet") }
             let separator = target.contains("?") ? "&" : "?"

@@ -124,7 +124,7 @@ public final class StreamsService: Service, Sendable {
     }
 
     private func listening(on port: Int) {
-        logger.info("HTTP endpoint listening on \(configuration.httpHost):\(port)")
+        logger.notice("HTTP endpoint listening on \(configuration.httpHost):\(port)")
         let waiters = box.withLockedValue { box in
             box.port = port
             defer { box.waiters = [] }

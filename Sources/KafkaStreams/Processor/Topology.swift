@@ -189,6 +189,10 @@ public struct Topology: Sendable {
     /// The names of the state stores.
     public var storeNames: [String] { stores.keys.sorted() }
 
+    /// Whether `name` is a global store (of a `GlobalKTable` or `addGlobalStore`): every
+    /// instance holds all of it.
+    public func isGlobalStore(_ name: String) -> Bool { globalStores.contains(name) }
+
     /// The internal (repartition and changelog) topic names, without the application-id prefix.
     public var internalTopicNames: [String] { internalTopics.keys.sorted() }
 

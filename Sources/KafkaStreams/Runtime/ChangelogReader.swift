@@ -13,7 +13,9 @@ final class ChangelogReader {
     private let isolation: IsolationLevel
     private let logger: Logger
     var listener: StateRestoreListener = .none
-    /// Every changelog partition read, with the state manager that owns it.
+    /// Every changelog partition read, with the state manager that owns it: those of active
+    /// tasks until they reach the end offset taken at registration (from then on the task
+    /// writes its changelog itself), those of standby tasks until they close or move.
     private var owners: [TopicPartition: ProcessorStateManager] = [:]
     /// Partitions of active tasks still restoring, with the end offset to reach.
     private var restoring: [TopicPartition: Int64] = [:]
@@ -49,23 +51,26 @@ final class ChangelogReader {
         } catch {
             throw StreamsError(.client, "could not read the end offsets of task \(stateManager.taskId)'s changelogs: \(error)", cause: error)
         }
+        var read: [TopicPartition] = []
         for (tp, store) in partitions.sorted(by: { $0.value < $1.value }) {
-            owners[tp] = stateManager
             let start = stateManager.restoreStartOffset(tp)
             let end = ends[tp] ?? 0
             if restore {
-                if start < end {
-                    restoring[tp] = end
-                    restoredCounts[tp] = 0
-                    listener.onRestoreStart(store, tp, start, end)
-                    logger.info("restoring store \(store) of task \(stateManager.taskId) from \(tp): offsets \(start) to \(end)")
-                } else {
+                guard start < end else {
                     listener.onRestoreEnd(store, tp, 0)
+                    continue
                 }
+                restoring[tp] = end
+                restoredCounts[tp] = 0
+                listener.onRestoreStart(store, tp, start, end)
+                logger.info("restoring store \(store) of task \(stateManager.taskId) from \(tp): offsets \(start) to \(end)")
             }
+            owners[tp] = stateManager
+            read.append(tp)
         }
+        guard !read.isEmpty else { return }
         try await reassign()
-        for tp in partitions.keys {
+        for tp in read {
             try await consumer.seek(tp, to: stateManager.restoreStartOffset(tp))
         }
     }
@@ -118,23 +123,28 @@ final class ChangelogReader {
         return applied
     }
 
-    /// Moves partitions whose position reached the end out of `restoring`.
+    /// Moves partitions whose position reached the end out of `restoring` and stops reading
+    /// them: the active task appends to its changelog itself from now on, and reading its
+    /// own writes back would apply them twice.
     nonisolated(nonsending) private func checkRestored() async throws {
         var remaining: Int64 = 0
+        var finished = false
         for (tp, end) in restoring {
             let position = (try? await consumer.position(tp)) ?? 0
             if position >= end {
                 restoring[tp] = nil
                 let total = restoredCounts.removeValue(forKey: tp) ?? 0
-                if let owner = owners[tp], let store = owner.changelogPartitions[tp] {
+                if let owner = owners.removeValue(forKey: tp), let store = owner.changelogPartitions[tp] {
                     listener.onRestoreEnd(store, tp, total)
                     logger.info("restored \(total) records into store \(store) of task \(owner.taskId) from \(tp)")
                 }
+                finished = true
             } else {
                 remaining += end - position
             }
         }
         remainingRecords.record(remaining)
+        if finished { try await reassign() }
     }
 
     /// Whether every changelog partition of a task has caught up.

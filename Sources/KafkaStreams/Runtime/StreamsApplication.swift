@@ -306,7 +306,8 @@ public final class StreamsApplication: Sendable {
 
     /// Starts, then waits until cancelled (or the graceful shutdown of a service group)
     /// or until the instance stops by itself, and closes.
-    /// - Throws: the start-up error, or the error that put the instance in `ERROR`.
+    /// - Throws: the start-up error, the error that put the instance in `ERROR`, or
+    ///   ``StreamsError`` `client` if closing did not finish within its timeout.
     public func run() async throws {
         try await start()
         await withGracefulShutdownHandler {
@@ -314,8 +315,11 @@ public final class StreamsApplication: Sendable {
         } onGracefulShutdown: {
             Task { await self.close() }
         }
-        await close()
+        let closed = await close()
         if let failure { throw failure }
+        guard closed else {
+            throw StreamsError(.client, "the instance did not close within the timeout: some output may not be committed")
+        }
     }
 
     /// Waits until the instance is in one of `states`.

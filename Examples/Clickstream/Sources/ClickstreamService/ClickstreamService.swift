@@ -17,7 +17,12 @@ enum ClickstreamService {
     static let roundSpan: Int64 = 24 * 3_600_000
 
     static func make(configuration: ServiceConfiguration, settings: ClickstreamSettings) throws -> StreamsService {
-        let topology = ClickstreamTopology()
+        // Six hours of grace: page views reach the windowed counts through repartition
+        // topics, where the upstream tasks' batches interleave out of time order, and the
+        // generator sends hours of event time per second, which stretches that disorder to
+        // hours. Each round's sessions and windows close when the next round (a day later)
+        // starts.
+        let topology = ClickstreamTopology(sessionGrace: .hours(6), topPagesGrace: .hours(6))
         let stores: [QueryableStore] = [
             .keyValue(ClickstreamTopology.usersStore, key: .string, value: UserProfile.self),
             .session(ClickstreamTopology.sessionsStore, key: .string, value: Int64.self),
@@ -33,14 +38,20 @@ enum ClickstreamService {
         var services: [any Service] = []
         if settings.rounds != 0 {
             let start = Int64(Date().timeIntervalSince1970 * 1000)
-            let generator = ClickGenerator(seed: settings.seed, userCount: settings.users, malformedRate: 0.01, startTime: start)
+            let generator = ClickGenerator(
+                seed: settings.seed, userCount: settings.users, malformedRate: 0.01, startTime: start, settings: topology)
             services.append(
-                RecordFeed(bootstrap: bootstrap, rate: settings.rate, rounds: settings.rounds, onFinished: { sent in
+                RecordFeed(bootstrap: bootstrap, rate: settings.rate, rounds: settings.rounds, pause: .seconds(2), onFinished: { sent in
                     printLine("generator: sent \(sent) records")
                 }) { round in
                     var next = generator
                     next.startTime = generator.startTime + Int64(round) * roundSpan
-                    return next.generate().all
+                    // Profiles are the same every round: sent once. The generator's closing
+                    // view is left out: the next round, a day later, closes this one's
+                    // sessions and windows; sent right after the round it would race the
+                    // round's last views through the repartition topics and make them late.
+                    let data = next.generate()
+                    return (round == 0 ? data.users : []) + data.pageViews
                 })
         }
         if settings.printOutput {

@@ -16,6 +16,9 @@ public struct RecordFeed: Service {
     public var rate: Double
     /// How many rounds (`nil`: until shutdown).
     public var rounds: Int?
+    /// A pause after each round, so that an application has processed a round before the
+    /// next (whose event times are far ahead) arrives.
+    public var pause: Duration
     /// Called after each record is handed to the producer, with the wall-clock time.
     public var onSent: (@Sendable (GeneratedRecord, ContinuousClock.Instant) -> Void)?
     /// Called once the last round is flushed.
@@ -24,7 +27,7 @@ public struct RecordFeed: Service {
 
     /// Creates a feed.
     public init(
-        bootstrap: @escaping @Sendable () async throws -> String, rate: Double, rounds: Int?,
+        bootstrap: @escaping @Sendable () async throws -> String, rate: Double, rounds: Int?, pause: Duration = .zero,
         logger: Logger = Logger(label: "example.feed"),
         onSent: (@Sendable (GeneratedRecord, ContinuousClock.Instant) -> Void)? = nil,
         onFinished: (@Sendable (Int) -> Void)? = nil, round: @escaping @Sendable (Int) -> [GeneratedRecord]
@@ -33,6 +36,7 @@ public struct RecordFeed: Service {
         self.round = round
         self.rate = rate
         self.rounds = rounds
+        self.pause = pause
         self.onSent = onSent
         self.onFinished = onFinished
         self.logger = logger
@@ -41,7 +45,8 @@ public struct RecordFeed: Service {
     /// Sends the rounds; returns how many records and rounds were sent.
     func produce(_ producer: KafkaProducer) async -> (Int, Int) {
         let clock = ContinuousClock()
-        let start = clock.now
+        var start = clock.now
+        var paced = 0
         var sent = 0
         var number = 0
         do {
@@ -52,12 +57,19 @@ public struct RecordFeed: Service {
                         topic: record.topic, key: record.key, value: record.value, timestamp: record.timestamp)
                     onSent?(record, clock.now)
                     sent += 1
+                    paced += 1
                     if rate > 0 {
-                        let due = start + .seconds(Double(sent) / rate)
+                        let due = start + .seconds(Double(paced) / rate)
                         if due > clock.now { try await Task.sleep(until: due, clock: clock) }
                     }
                 }
                 number += 1
+                if pause > .zero {
+                    try await producer.flush()
+                    try await Task.sleep(for: pause)
+                    start = clock.now
+                    paced = 0
+                }
             }
         } catch is CancellationError {
         } catch {
