@@ -15,21 +15,14 @@ struct ExactlyOnceRuntimeTests {
 
     /// Starts `word-count` on the broker, consuming input produced elsewhere.
     static func launch(_ broker: TestBroker, stateDir: String, guarantee: String, log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wordCount)
-        process.arguments = [
-            "--bootstrap-servers", broker.bootstrap, "--state-dir", stateDir, "--application-id", "eos-\(guarantee)",
-            "--processing-guarantee", guarantee, "--no-produce", "--follow",
-            // The killed member's session must expire before its tasks move.
-            "--property", "session.timeout.ms=6000", "--property", "heartbeat.interval.ms=1000",
-        ]
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+        try launchProcess(
+            wordCount,
+            [
+                "--bootstrap-servers", broker.bootstrap, "--state-dir", stateDir, "--application-id", "eos-\(guarantee)",
+                "--processing-guarantee", guarantee, "--no-produce", "--follow",
+                // The killed member's session must expire before its tasks move.
+                "--property", "session.timeout.ms=6000", "--property", "heartbeat.interval.ms=1000",
+            ], log: log)
     }
 
     @Test func aKilledInstanceRestartedUnderExactlyOnceWritesEveryCountOnce() async throws {

@@ -19,14 +19,9 @@ struct ClickstreamServiceProcessTests {
         let stateDir = temporaryDirectory("clickstream")
         let log = stateDir + ".log"
         let port = try freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--state-dir", stateDir, "--http-port", "\(port)", "--generator-rounds", "1", "--generator-rate", "0"]
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try launchProcess(
+            Self.binary, ["--state-dir", stateDir, "--http-port", "\(port)", "--generator-rounds", "1", "--generator-rate", "0"],
+            log: log)
         defer { if process.isRunning { process.terminate() } }
 
         // Users per funnel step, as the generator expects, over HTTP (a scan of funnel-counts).

@@ -17,16 +17,7 @@ struct FraudServiceProcessTests {
 
     /// Starts the executable with its output (stdout and stderr) going to `log`.
     static func launch(_ arguments: [String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+        try launchProcess(binary, arguments, log: log)
     }
 
     /// Sends SIGTERM and waits for the exit; returns the exit status.

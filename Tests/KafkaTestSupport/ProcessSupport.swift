@@ -109,3 +109,18 @@ public final class TansuProcess: Sendable {
         _ = try? await runProcess("/usr/bin/env", ["python3", peersDirectory.appendingPathComponent("tansu").path, "stop", "--pid-file", pidFile])
     }
 }
+
+/// Starts an executable in the background with its standard output and error appended to
+/// the file `log` (created if missing); the caller waits for or terminates it.
+public func launchProcess(_ executable: String, _ arguments: [String], log: String) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    handle.seekToEndOfFile()
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    return process
+}

@@ -26,33 +26,17 @@ enum ClickstreamMain {
         """
 
     static func main() async {
-        if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
-            print(usage)
-            return
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .notice
-            return handler
-        }
-        do {
+        await ServiceMain.run("clickstream", usage: usage) {
             let configuration = try await ServiceConfiguration.load(
                 defaults: [
                     "application.id": "clickstream", "default.deserialization.exception.handler": "logAndContinue",
                     "commit.interval.ms": "1000", "linger.ms": "5", "http.port": "8081",
                 ],
                 extraKeys: ClickstreamSettings.keys)
-            let service = try ClickstreamService.make(
-                configuration: configuration, settings: try ClickstreamSettings(configuration.properties))
+            let service = try ClickstreamService.make(configuration: configuration, settings: try ClickstreamSettings(configuration))
             printLine("clickstream: starting (bootstrap.servers=\(configuration.streams.bootstrapServers), http.port=\(configuration.httpPort))")
             try await service.run()
             printLine("clickstream: stopped cleanly")
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("clickstream: \(error)\n".utf8))
-            exit(2)
-        } catch {
-            FileHandle.standardError.write(Data("clickstream: \(error)\n".utf8))
-            exit(1)
         }
     }
 }

@@ -15,20 +15,15 @@ struct ClickstreamSettings: Sendable {
     /// Print top pages and funnel updates.
     var printOutput = true
 
-    init(_ properties: [String: String]) throws {
-        func value<T: LosslessStringConvertible>(_ key: String, _ accepted: String, valid: (T) -> Bool = { _ in true }) throws -> T? {
-            guard let text = properties[key] else { return nil }
-            guard let value = T(text), valid(value) else {
-                throw ConfigurationError(key: key, message: "\(key) must be \(accepted), got \"\(text)\"")
-            }
-            return value
+    init(_ configuration: ServiceConfiguration) throws {
+        if let v: Double = try configuration.value("generator.rate", accepted: "a number of records per second, 0 or more", valid: { $0 >= 0 }) {
+            rate = v
         }
-        if let v: Double = try value("generator.rate", "a number of records per second, 0 or more", valid: { $0 >= 0 }) { rate = v }
-        rounds = try value("generator.rounds", "a whole number of rounds, 0 or more", valid: { (v: Int) in v >= 0 })
-        if let v: Int = try value("generator.users", "a whole number from 1 to 100000", valid: { (1...100_000).contains($0) }) {
+        rounds = try configuration.value("generator.rounds", accepted: "a whole number of rounds, 0 or more", valid: { (v: Int) in v >= 0 })
+        if let v: Int = try configuration.value("generator.users", accepted: "a whole number from 1 to 100000", valid: { (1...100_000).contains($0) }) {
             users = v
         }
-        if let v: UInt64 = try value("generator.seed", "a non-negative integer") { seed = v }
-        if let v: Bool = try value("output.print", "true or false") { printOutput = v }
+        if let v: UInt64 = try configuration.value("generator.seed", accepted: "a non-negative integer") { seed = v }
+        if let v: Bool = try configuration.value("output.print", accepted: "true or false") { printOutput = v }
     }
 }

@@ -27,24 +27,7 @@ enum FraudDetectionMain {
         """
 
     static func main() async {
-        if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
-            print(usage)
-            return
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .notice
-            return handler
-        }
-        do {
-            try await run()
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("fraud-detection: \(error)\n".utf8))
-            exit(2)
-        } catch {
-            FileHandle.standardError.write(Data("fraud-detection: \(error)\n".utf8))
-            exit(1)
-        }
+        await ServiceMain.run("fraud-detection", usage: usage) { try await run() }
     }
 
     static func run() async throws {
@@ -54,7 +37,7 @@ enum FraudDetectionMain {
                 "commit.interval.ms": "1000", "linger.ms": "5",
             ],
             extraKeys: FraudServiceSettings.keys)
-        let settings = try FraudServiceSettings(configuration.properties)
+        let settings = try FraudServiceSettings(configuration)
         let service = try FraudDetectionService.make(configuration: configuration, settings: settings)
         printLine("fraud-detection: starting (bootstrap.servers=\(configuration.streams.bootstrapServers), http.port=\(configuration.httpPort))")
         try await service.run()
