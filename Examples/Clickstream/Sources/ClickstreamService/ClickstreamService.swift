@@ -35,13 +35,21 @@ enum ClickstreamService {
             guard let app = holder.application else { throw StreamsError(.invalidConfig, "no application") }
             return try await app.startEmbeddedBroker()
         }
+        // The generator starts once the application runs: records sent while it is still
+        // joining pile up, and a backlog is fetched partition by partition, so one input
+        // partition's tasks run far ahead in event time of the others.
+        let generatorBootstrap: @Sendable () async throws -> String = {
+            let servers = try await bootstrap()
+            await holder.application?.waitForState([.running], timeout: .seconds(120))
+            return servers
+        }
         var services: [any Service] = []
         if settings.rounds != 0 {
             let start = Int64(Date().timeIntervalSince1970 * 1000)
             let generator = ClickGenerator(
                 seed: settings.seed, userCount: settings.users, malformedRate: 0.01, startTime: start, settings: topology)
             services.append(
-                RecordFeed(bootstrap: bootstrap, rate: settings.rate, rounds: settings.rounds, pause: .seconds(2), onFinished: { sent in
+                RecordFeed(bootstrap: generatorBootstrap, rate: settings.rate, rounds: settings.rounds, pause: .seconds(2), onFinished: { sent in
                     printLine("generator: sent \(sent) records")
                 }) { round in
                     var next = generator

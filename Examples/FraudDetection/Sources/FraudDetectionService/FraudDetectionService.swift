@@ -38,13 +38,21 @@ enum FraudDetectionService {
             guard let app = holder.application else { throw StreamsError(.invalidConfig, "no application") }
             return try await app.startEmbeddedBroker()
         }
+        // The generator starts once the application runs: records sent while it is still
+        // joining pile up, and a backlog is fetched partition by partition, so one input
+        // partition's tasks run far ahead in event time of the others.
+        let generatorBootstrap: @Sendable () async throws -> String = {
+            let servers = try await bootstrap()
+            await holder.application?.waitForState([.running], timeout: .seconds(120))
+            return servers
+        }
         if settings.rounds != 0 {
             let start = Int64(Date().timeIntervalSince1970 * 1000)
             let generator = PaymentGenerator(
                 seed: settings.seed, cardCount: settings.cards, malformedRate: settings.malformedRate, startTime: start, rules: rules)
             services.append(
                 RecordFeed(
-                    bootstrap: bootstrap, rate: settings.rate, rounds: settings.rounds,
+                    bootstrap: generatorBootstrap, rate: settings.rate, rounds: settings.rounds,
                     onSent: { record, time in
                         guard record.topic == FraudDetectionTopology.paymentsTopic, let value = record.value,
                             let payment = try? JSONDecoder().decode(Payment.self, from: Data(value))
