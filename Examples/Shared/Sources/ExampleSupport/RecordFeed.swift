@@ -88,5 +88,8 @@ public struct RecordFeed: Service {
         await producer.close()
         onFinished?(sent)
         logger.info("generator sent \(sent) records in \(number) rounds")
+        // A service group takes a service that returns during its graceful shutdown (before
+        // its turn) for a failure: a finished feed waits for its turn.
+        if !Task.isCancelled { try? await gracefulShutdown() }
     }
 }
